@@ -1,0 +1,153 @@
+"""The Mend bot: a typed `commands.Bot` whose start-up opens the database and loads the cogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.protocols import Protocol, load_protocols
+from bot.settings import Settings
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+COMMANDS_HASH_KEY = "synced_commands"
+
+
+def point_at_endpoints(settings: Settings) -> None:
+    """Send REST and the gateway to the configured addresses (a proxy, or the test stand-in).
+
+    discord.py builds every REST URL from `Route.BASE` and connects to `DEFAULT_GATEWAY`
+    (a plain client never asks `/gateway/bot`), so these two class attributes are the switch.
+    """
+    if settings.api_base_url:
+        discord.http.Route.BASE = settings.api_base_url
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def mend_intents() -> discord.Intents:
+    """Only the Guilds intent: slash commands, buttons and modals carry everything else."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class MendTree(app_commands.CommandTree["MendBot"]):
+    """The command tree, with the one error handler that always answers the person."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[MendBot], error: app_commands.AppCommandError
+    ) -> None:
+        await self.client.report_error(interaction, error)
+
+
+class MendBot(commands.Bot):
+    """Mend. State lives in `db`; `clock` is injected so tests can move time."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, schedule: bool = True) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Mend never uses voice
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=mend_intents(),
+            tree_cls=MendTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=30.0,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._schedule = schedule
+        self._db: Database | None = None
+        self.protocols: dict[str, Protocol] = {}
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is opened in setup_hook")
+        return self._db
+
+    async def setup_hook(self) -> None:
+        self.settings.prepare_database_folder()
+        self._db = await Database.open(self.settings.database_path)
+        applied = await self._db.migrate()
+        if applied:
+            log.info("Applied migrations: %s", ", ".join(applied))
+        self.protocols = load_protocols()
+        for module in pkgutil.iter_modules(cogs.__path__):
+            if not module.name.startswith("_"):
+                await self.load_extension(f"cogs.{module.name}")
+        if self._schedule:
+            self.scheduler.start()
+
+    async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def run_until_closed(self) -> None:
+        """Log in, sync commands if they changed since the last sync, and stay connected."""
+        await self.login(self.settings.token)
+        await self.sync_commands(self.settings.dev_guild_id, force=False)
+        await self.connect()
+
+    async def sync_commands(self, guild_id: int | None = None, *, force: bool = True) -> bool:
+        """Sync slash commands to one server (or everywhere); skip when unchanged unless forced."""
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"{COMMANDS_HASH_KEY}:{guild_id or 'global'}"
+        if not force and await self.db.meta(key) == digest:
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.db.set_meta(key, digest)
+        log.info("Synced %d commands to %s", len(synced), f"server {guild_id}" if guild_id else "all servers")
+        return True
+
+    async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
+        """Log an unexpected error with its context and tell the person, privately, in plain words."""
+        original = getattr(error, "original", error)
+        command = interaction.command.qualified_name if interaction.command else None
+        custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
+        log.error(
+            "Error in %s (user %s, guild %s, channel %s)",
+            command or custom_id or interaction.type.name,
+            interaction.user.id,
+            interaction.guild_id,
+            interaction.channel_id,
+            exc_info=original,
+        )
+        await answer_privately(
+            interaction,
+            "Something went wrong on Mend's side, and it has been logged. Nothing you had already "
+            "posted is lost; please try again in a moment.",
+        )
+
+
+async def answer_privately(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
+    """Answer ephemerally, whether or not the interaction was already answered or deferred."""
+    options: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none(), **extra}
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, **options)
+        else:
+            await interaction.response.send_message(text, **options)
+    except discord.HTTPException:
+        log.warning("Could not answer interaction %s", interaction.id, exc_info=True)

@@ -1,0 +1,43 @@
+"""Fixtures: a stand-in per test, a small server on it, and Mend running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import MendBot
+from tests.helpers import FakeClock, Harness, World
+from tests.standin.server import StandIn
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def standin(clock: FakeClock) -> AsyncIterator[StandIn]:
+    server = StandIn(clock=clock.now)
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.violations == [], "requests Discord would reject"
+
+
+@pytest.fixture
+def world(standin: StandIn) -> World:
+    return World.build(standin)
+
+
+@pytest.fixture
+async def harness(world: World, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    running = Harness(world, tmp_path / "mend.sqlite3", clock)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def mend(harness: Harness) -> MendBot:
+    return await harness.start()

@@ -1,0 +1,133 @@
+"""Shared test helpers: a clock tests move by hand, and a harness that runs Mend on the stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import MendBot, point_at_endpoints
+from bot.settings import Settings
+from tests.standin.actors import Person
+from tests.standin.server import Application, StandIn
+from tests.standin.world import Channel, Guild, Permission
+
+START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
+
+
+@dataclass
+class World:
+    """A private server: the owner, a couple (Alex and Sam), an outsider, a bot, a #general channel."""
+
+    standin: StandIn
+    application: Application
+    guild: Guild
+    general: Channel
+    owner: Person
+    alex: Person
+    sam: Person
+    outsider: Person
+    helper_bot: Person
+
+    @classmethod
+    def build(cls, standin: StandIn) -> World:
+        application = standin.add_application("Mend")
+        owner = standin.add_user("owner")
+        guild = standin.add_guild("Home", owner)
+        standin.join(guild, application.bot)
+        general = standin.add_text_channel(guild, "general")
+
+        def person(name: str, *, bot: bool = False) -> Person:
+            user = standin.add_user(name, bot=bot)
+            standin.join(guild, user)
+            return Person(standin, application, user, guild)
+
+        return cls(
+            standin,
+            application,
+            guild,
+            general,
+            Person(standin, application, owner, guild),
+            person("alex"),
+            person("sam"),
+            person("robin"),
+            person("otherbot", bot=True),
+        )
+
+    def moderator_role(self) -> int:
+        return self.standin.add_role(
+            self.guild, "Moderators", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS
+        ).id
+
+
+@dataclass
+class Harness:
+    """Runs Mend in-process against the stand-in; `restart()` is a new bot on the same database."""
+
+    world: World
+    database: Path
+    clock: FakeClock
+    bot: MendBot | None = None
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        standin = self.world.standin
+        return Settings(
+            token=self.world.application.token,
+            database_path=self.database,
+            api_base_url=standin.api_url,
+            gateway_url=standin.gateway_url,
+        )
+
+    async def start(self) -> MendBot:
+        point_at_endpoints(self.settings)
+        bot = MendBot(self.settings, clock=self.clock)
+        self.bot = bot
+        # discord.py waits two quiet seconds before `on_ready`; the server arriving is what matters.
+        arrived = asyncio.Event()
+
+        async def on_socket_event_type(kind: str) -> None:
+            if kind == "GUILD_CREATE":
+                arrived.set()
+
+        bot.add_listener(on_socket_event_type)
+        ready = asyncio.create_task(arrived.wait())
+        self._task = asyncio.create_task(bot.run_until_closed())
+        done, _ = await asyncio.wait({ready, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            ready.cancel()
+            self._task.result()
+        assert ready in done, "Mend did not become ready on the stand-in"
+        return bot
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self.bot = None
+
+    async def restart(self) -> MendBot:
+        await self.stop()
+        return await self.start()

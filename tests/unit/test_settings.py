@@ -1,0 +1,63 @@
+"""Settings: defaults, and one plain sentence naming the setting for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_settings
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def test_defaults_need_only_a_token() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": TOKEN})
+    assert settings.database_path == Path("data/mend.sqlite3")
+    assert settings.dev_guild_id is None
+    assert settings.log_level == "INFO"
+    assert settings.api_base_url is None and settings.gateway_url is None
+    assert TOKEN not in repr(settings), "the token never appears in logs or reprs"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DISCORD_TOKEN", "", "DISCORD_TOKEN is not set"),
+        ("DISCORD_TOKEN", "hunter2", "DISCORD_TOKEN does not look like a bot token"),
+        ("DEV_GUILD_ID", "abc", "DEV_GUILD_ID must be a server ID"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"),
+        ("DISCORD_API_BASE_URL", "localhost:8080", "DISCORD_API_BASE_URL must be a full http:// or https://"),
+        ("DISCORD_GATEWAY_URL", "http://x", "DISCORD_GATEWAY_URL must be a full ws:// or wss://"),
+    ],
+)
+def test_each_mistake_is_one_sentence_naming_the_setting(name: str, value: str, expected: str) -> None:
+    environ = {"DISCORD_TOKEN": TOKEN, name: value}
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment(environ)
+    message = str(raised.value)
+    assert message.startswith(expected)
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DISCORD_TOKEN={TOKEN}\nLOG_LEVEL=debug\nDATABASE_PATH={tmp_path}/x/mend.db\n")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("DATABASE_PATH", raising=False)
+    settings = load_settings(env_file)
+    assert settings.token == TOKEN
+    assert settings.log_level == "WARNING"
+    settings.prepare_database_folder()
+    assert (tmp_path / "x").is_dir()
+
+
+def test_an_unwritable_database_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    settings = Settings.from_environment(
+        {"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(blocker / "db" / "m.db")}
+    )
+    with pytest.raises(SettingsError, match="DATABASE_PATH points to"):
+        settings.prepare_database_folder()
