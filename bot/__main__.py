@@ -33,14 +33,10 @@ class StartupError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Run Mend, or sync its slash commands."
-    )
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Run Mend, or sync its slash commands.")
     commands = parser.add_subparsers(dest="command")
     sync = commands.add_parser("sync", help="sync slash commands with Discord, then exit")
-    sync.add_argument(
-        "--guild", type=int, help="sync to this server only (default: DEV_GUILD_ID, else everywhere)"
-    )
+    sync.add_argument("--guild", type=int, help="sync to this server only (default: DEV_GUILD_ID, else everywhere)")
     arguments = parser.parse_args(argv)
     try:
         settings = load_settings()

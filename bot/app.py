@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import pkgutil
+import re
 from typing import Any
 
 import discord
@@ -23,6 +25,7 @@ from bot.storage import Database
 log = logging.getLogger(__name__)
 
 COMMANDS_HASH_KEY = "synced_commands"
+SHUTDOWN_GRACE = 10.0
 
 
 def point_at_endpoints(settings: Settings) -> None:
@@ -47,9 +50,11 @@ def mend_intents() -> discord.Intents:
 class MendTree(app_commands.CommandTree["MendBot"]):
     """The command tree, with the one error handler that always answers the person."""
 
-    async def on_error(
-        self, interaction: discord.Interaction[MendBot], error: app_commands.AppCommandError
-    ) -> None:
+    async def interaction_check(self, interaction: discord.Interaction[MendBot]) -> bool:
+        self.client.track_current_task()
+        return True
+
+    async def on_error(self, interaction: discord.Interaction[MendBot], error: app_commands.AppCommandError) -> None:
         await self.client.report_error(interaction, error)
 
 
@@ -72,6 +77,8 @@ class MendBot(commands.Bot):
         self._schedule = schedule
         self._db: Database | None = None
         self.protocols: dict[str, Protocol] = {}
+        self._component_templates: list[re.Pattern[str]] = []
+        self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
     def db(self) -> Database:
@@ -92,7 +99,27 @@ class MendBot(commands.Bot):
         if self._schedule:
             self.scheduler.start()
 
+    def register_components(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        """Make persistent buttons answer after a restart (their `custom_id` carries their state)."""
+        self.add_dynamic_items(*items)
+        self._component_templates += [item.__discord_ui_compiled_template__ for item in items]
+
+    def knows_component(self, custom_id: str) -> bool:
+        """Whether a button's `custom_id` matches one of Mend's templates."""
+        return any(template.fullmatch(custom_id) for template in self._component_templates)
+
+    def track_current_task(self) -> None:
+        """Note the running interaction handler, so that a shutdown lets it finish first."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
     async def close(self) -> None:
+        running = {task for task in self._in_flight if task is not asyncio.current_task()}
+        if running:
+            log.info("Letting %d interaction(s) finish before closing", len(running))
+            await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()

@@ -133,6 +133,7 @@ class Rupture:
     round: int = 0
     paused_until: datetime | None = None
     paused_by: Role | None = None
+    prompt_message_id: int | None = None
     version: int = 0
 
     @property
@@ -280,9 +281,7 @@ def decide(
     role = rupture.role_of(actor)
     if role is None:
         return Refusal(Refuse.OUTSIDER)
-    if not rupture.status.is_open and not (
-        rupture.status is Status.RESOLVED and rupture.phase is Phase.COMMITMENTS
-    ):
+    if not rupture.status.is_open and not (rupture.status is Status.RESOLVED and rupture.phase is Phase.COMMITMENTS):
         return Refusal(Refuse.ENDED)
     if action is Action.LEAVE:
         return _leave(rupture, role, now) if rupture.status.is_open else Refusal(Refuse.ENDED)
@@ -314,9 +313,7 @@ def decide(
     return _speak(touched, protocol, role, action, text)
 
 
-def _answer_invitation(
-    rupture: Rupture, protocol: Protocol, role: Role, action: Action, now: datetime
-) -> Decision:
+def _answer_invitation(rupture: Rupture, protocol: Protocol, role: Role, action: Action, now: datetime) -> Decision:
     if role is not Role.SECOND:
         return Refusal(Refuse.NOT_FOR_YOU)
     if action is Action.NOT_NOW:

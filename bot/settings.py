@@ -92,9 +92,7 @@ def _snowflake(name: str, raw: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise SettingsError(
-            f"{name} must be a server ID (digits only, from Copy Server ID in Discord), not {raw!r}."
-        )
+        raise SettingsError(f"{name} must be a server ID (digits only, from Copy Server ID in Discord), not {raw!r}.")
     return int(raw)
 
 

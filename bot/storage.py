@@ -26,7 +26,7 @@ from bot.repair import Change, Commitment, Mark, Phase, Rupture, Seat, Status
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-_RESERVATION_TIMEOUT = 600
+_RESERVATION_TIMEOUT = 120
 _INT64_MAX = 2**63 - 1
 
 
@@ -101,9 +101,7 @@ class Database:
                 except sqlite3.Error as error:
                     if self._connection.in_transaction:
                         await self._connection.execute("ROLLBACK")
-                    raise StorageError(
-                        f"Migration {script.name} failed and was rolled back: {error}"
-                    ) from None
+                    raise StorageError(f"Migration {script.name} failed and was rolled back: {error}") from None
                 applied.append(script.name)
             return applied
 
@@ -117,8 +115,7 @@ class Database:
     async def set_meta(self, key: str, value: str) -> None:
         async with self._lock, self._transaction():
             await self._connection.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 
@@ -156,7 +153,7 @@ class Database:
     ) -> Rupture | None:
         """Reserve a new rupture for the pair before its thread exists; None if one is already open.
 
-        A reservation whose thread never arrived (a crash mid-start) expires after ten minutes.
+        A reservation whose thread never arrived (a crash mid-start) expires after two minutes.
         """
         stamp = to_timestamp(now)
         async with self._lock, self._transaction():
@@ -179,17 +176,40 @@ class Database:
         return found
 
     async def attach_thread(self, rupture_id: int, thread_id: int) -> None:
+        """Complete a reservation: its thread now exists."""
+        async with self._lock, self._transaction():
+            await self._connection.execute("UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id))
+
+    async def note_messages(
+        self, rupture_id: int, version: int, message_id: int, *, prompt: bool, commitment_of: Role | None
+    ) -> None:
+        """Record which message carries the new prompt (or a commitment) once it is posted.
+
+        Guarded by the version it was posted for, and not a change itself: the version stays.
+        """
+        columns = (["prompt_message_id"] if prompt else []) + (
+            [f"{commitment_of.value}_commitment_message_id"] if commitment_of else []
+        )
+        if not columns:
+            return
         async with self._lock, self._transaction():
             await self._connection.execute(
-                "UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id)
+                f"UPDATE ruptures SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ? AND version = ?",
+                (*[message_id] * len(columns), rupture_id, version),
+            )
+
+    async def mark_gone(self, rupture_id: int) -> None:
+        """The rupture's thread was deleted: close it for good."""
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                "UPDATE ruptures SET status = 'gone', phase = 'closed', version = version + 1 WHERE id = ?",
+                (rupture_id,),
             )
 
     async def forget_reservation(self, rupture_id: int) -> None:
         """Drop a reservation whose thread could not be made."""
         async with self._lock, self._transaction():
-            await self._connection.execute(
-                "DELETE FROM ruptures WHERE id = ? AND thread_id IS NULL", (rupture_id,)
-            )
+            await self._connection.execute("DELETE FROM ruptures WHERE id = ? AND thread_id IS NULL", (rupture_id,))
 
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
@@ -200,9 +220,7 @@ class Database:
 
     async def rupture_in_thread(self, thread_id: int) -> Rupture | None:
         async with self._lock:
-            row = await self._one(
-                f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE thread_id = ?", (thread_id,)
-            )
+            row = await self._one(f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE thread_id = ?", (thread_id,))
         return None if row is None else _to_rupture(row)
 
     async def open_ruptures_of(self, user_id: int, guild_id: int | None = None) -> list[Rupture]:
@@ -249,14 +267,11 @@ class Database:
                 if change.seal is not None:
                     role, text = change.seal
                     await self._connection.execute(
-                        "INSERT OR REPLACE INTO sealed_answers (rupture_id, step, role, text) "
-                        "VALUES (?, ?, ?, ?)",
+                        "INSERT OR REPLACE INTO sealed_answers (rupture_id, step, role, text) VALUES (?, ?, ?, ?)",
                         (new.id, change.rupture.step, role, text),
                     )
                 if change.unseal:
-                    await self._connection.execute(
-                        "DELETE FROM sealed_answers WHERE rupture_id = ?", (new.id,)
-                    )
+                    await self._connection.execute("DELETE FROM sealed_answers WHERE rupture_id = ?", (new.id,))
             if change.unseal:
                 await self._scrub_wal()
             row = await self._one(f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE id = ?", (new.id,))
@@ -326,6 +341,7 @@ _RUPTURE_FIELDS = (
     "second_commitment_message_id",
     "paused_until",
     "paused_by",
+    "prompt_message_id",
     "created_at",
     "updated_at",
     "version",
@@ -358,6 +374,7 @@ def _to_rupture(row: sqlite3.Row) -> Rupture:
         round=row["round"],
         paused_until=None if row["paused_until"] is None else from_timestamp(row["paused_until"]),
         paused_by=None if row["paused_by"] is None else Role(row["paused_by"]),
+        prompt_message_id=row["prompt_message_id"],
         version=row["version"],
     )
 
@@ -372,6 +389,7 @@ def _rupture_values(rupture: Rupture) -> dict[str, Any]:
         "paused_until": None if rupture.paused_until is None else to_timestamp(rupture.paused_until),
         "paused_by": None if rupture.paused_by is None else rupture.paused_by.value,
         "updated_at": to_timestamp(rupture.updated_at),
+        "prompt_message_id": rupture.prompt_message_id,
     }
     for prefix, seat in (("first", rupture.first), ("second", rupture.second)):
         values[f"{prefix}_mark"] = seat.mark.value

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,9 +76,7 @@ class World:
         )
 
     def moderator_role(self) -> int:
-        return self.standin.add_role(
-            self.guild, "Moderators", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS
-        ).id
+        return self.standin.add_role(self.guild, "Moderators", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS).id
 
 
 @dataclass
@@ -131,3 +131,42 @@ class Harness:
     async def restart(self) -> MendBot:
         await self.stop()
         return await self.start()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bot_environment(world: World, folder: Path, **overrides: str) -> dict[str, str]:
+    """The environment a newcomer's `.env` would give `python -m bot`, pointed at the stand-in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "DATABASE_", "DEV_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DISCORD_TOKEN=world.application.token,
+        DATABASE_PATH=str(folder / "data" / "mend.sqlite3"),
+        DISCORD_API_BASE_URL=world.standin.api_url,
+        DISCORD_GATEWAY_URL=world.standin.gateway_url,
+        LOG_LEVEL="INFO",
+    )
+    env.update(overrides)
+    return env
+
+
+async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str) -> asyncio.subprocess.Process:
+    """`python -m bot …` as its own process."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *arguments,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    """Wait for a bot process to end; its exit status and what it logged."""
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()

@@ -153,6 +153,8 @@ class Person:
         channel = self.standin.channels.get(message.channel_id)
         if channel is None or message.id not in channel.messages:
             raise ActionError("that message no longer exists")
+        if self.guild is not None and channel.is_thread and not self.guild.can_see_thread(self.user.id, channel):
+            raise ActionError(f"{self.user.username} cannot see that private thread")
         button = next((b for b in message.buttons() if b.get("label") == label), None)
         if button is None:
             labels = [b.get("label") for b in message.buttons()]
@@ -188,9 +190,7 @@ class Person:
         data = {"custom_id": modal["custom_id"], "components": answers}
         return await self._send(5, opened.channel, data, message=opened.message)
 
-    async def _send(
-        self, kind: int, channel: Channel, data: dict[str, Any], *, message: Message | None = None
-    ) -> Sent:
+    async def _send(self, kind: int, channel: Channel, data: dict[str, Any], *, message: Message | None = None) -> Sent:
         standin = self.standin
         guild = self.guild
         interaction_id = standin.snowflakes.next()
@@ -228,9 +228,7 @@ class Person:
             )
         if message is not None:
             payload["message"] = message.payload(channel.guild_id)
-        pending = Pending(
-            interaction_id, token, kind, self.application, self.user, guild, channel, message, payload
-        )
+        pending = Pending(interaction_id, token, kind, self.application, self.user, guild, channel, message, payload)
         standin.pending[token] = pending
         pending.callback.add_done_callback(lambda f: self._remember_modal(f, pending))
         await standin.gateway.dispatch(self.application, "INTERACTION_CREATE", payload)

@@ -99,9 +99,7 @@ class Gateway:
     async def wait_for_sessions(self, count: int, timeout: float = 20.0) -> None:
         """Wait until `count` IDENTIFYs have been answered with READY (a bot process came up)."""
         async with self._identified:
-            await asyncio.wait_for(
-                self._identified.wait_for(lambda: len(self.sessions_started) >= count), timeout
-            )
+            await asyncio.wait_for(self._identified.wait_for(lambda: len(self.sessions_started) >= count), timeout)
 
     def live_sessions(self, application: Application) -> list[Session]:
         return [s for s in self.sessions.values() if s.application is application]
@@ -130,9 +128,7 @@ class Gateway:
         self._connections.add(connection)
         session: Session | None = None
         try:
-            await connection.send(
-                {"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}
-            )
+            await connection.send({"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
             async for message in socket:
                 if message.type is not WSMsgType.TEXT:
                     continue

@@ -29,6 +29,7 @@ from tests.standin.world import (
     Guild,
     Member,
     Message,
+    Overwrite,
     Permission,
     Role,
     Snowflakes,
@@ -117,9 +118,7 @@ class Pending:
     message: Message | None
     payload: dict[str, Any]
     sent_at: float = field(default_factory=monotonic)
-    callback: asyncio.Future[Callback] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    callback: asyncio.Future[Callback] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     original: Message | None = None
     deferred: int | None = None
     followups: asyncio.Queue[Message] = field(default_factory=asyncio.Queue)
@@ -184,6 +183,7 @@ class StandIn:
         self._nonces: dict[tuple[int, int, str], Message] = {}
         self._dms: dict[int, Channel] = {}
         self._command_ids = itertools.count(1)
+        self._tick = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -272,9 +272,7 @@ class StandIn:
 
     def ready_payload(self, application: Application, session_id: str) -> dict[str, Any]:
         guilds = [
-            {"id": str(g.id), "unavailable": True}
-            for g in self.guilds.values()
-            if application.bot.id in g.members
+            {"id": str(g.id), "unavailable": True} for g in self.guilds.values() if application.bot.id in g.members
         ]
         return {
             "v": 10,
@@ -329,15 +327,40 @@ class StandIn:
                 data["parent_id"] = str(channel.parent_id)
             await self._to_guild_bots(guild, event, data)
 
+    async def until(self, condition: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Wait, without polling, until `condition()` is truthy after some request; return its value."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (value := condition()):
+            remaining = deadline - loop.time()
+            try:
+                await asyncio.wait_for(self._tick.wait(), max(remaining, 0))
+            except TimeoutError:
+                raise AssertionError(f"timed out after {timeout}s waiting for {condition}") from None
+        return value
+
+    async def set_overwrite(self, channel: Channel, target: User | Role, *, allow: int = 0, deny: int = 0) -> None:
+        """Change a channel's permission overwrite for a member or role, as an admin would."""
+        kind = 1 if isinstance(target, User) else 0
+        channel.overwrites = [o for o in channel.overwrites if o.id != target.id]
+        channel.overwrites.append(Overwrite(target.id, kind, allow, deny))
+        guild = self.guild_of(channel)
+        assert guild is not None
+        await self._to_guild_bots(guild, "CHANNEL_UPDATE", channel.payload())
+
+    def open_dm(self, user: User, with_user: User) -> Channel:
+        """The DM channel between two users (for a person writing to the bot in private)."""
+        channel = Channel(self.snowflakes.next(), ChannelType.DM, user.username, recipient=with_user)
+        self.channels[channel.id] = channel
+        return channel
+
     def messages(self, channel: Channel, *, seen_by: int | None = None) -> list[Message]:
         """Messages in a channel, oldest first; ephemeral ones only for the person who saw them."""
         return [m for m in channel.messages.values() if m.visible_to is None or m.visible_to == seen_by]
 
     # -- serving --------------------------------------------------------------------------------
 
-    def _serve(
-        self, template: str, handler: Handler
-    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def _serve(self, template: str, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def serve(request: web.Request) -> web.StreamResponse:
             body = await _read_body(request)
             params = dict(request.match_info)
@@ -350,13 +373,13 @@ class StandIn:
             self.by_route[(request.method, template)].append(record)
             response = await self._answer(Call(request, params, body, application), template, handler, record)
             record.status = response.status
+            self._tick.set()
+            self._tick = asyncio.Event()
             return response
 
         return serve
 
-    async def _answer(
-        self, call: Call, template: str, handler: Handler, record: Recorded
-    ) -> web.StreamResponse:
+    async def _answer(self, call: Call, template: str, handler: Handler, record: Recorded) -> web.StreamResponse:
         method = call.request.method
         problems = self.spec.problems(template, method, call.body) if self.spec is not None else []
         if problems:
@@ -774,9 +797,7 @@ class StandIn:
 
     # -- message bookkeeping --------------------------------------------------------------------
 
-    def _post(
-        self, channel: Channel, author: User, data: dict[str, Any], *, visible_to: User | None = None
-    ) -> Message:
+    def _post(self, channel: Channel, author: User, data: dict[str, Any], *, visible_to: User | None = None) -> Message:
         self._check_message_rules(data)
         flags = data.get("flags") or 0
         message = Message(
@@ -829,9 +850,7 @@ class StandIn:
 
 def _embed_size(embed: dict[str, Any]) -> int:
     size = len(embed.get("title") or "") + len(embed.get("description") or "")
-    size += len((embed.get("footer") or {}).get("text") or "") + len(
-        (embed.get("author") or {}).get("name") or ""
-    )
+    size += len((embed.get("footer") or {}).get("text") or "") + len((embed.get("author") or {}).get("name") or "")
     return size + sum(len(f.get("name") or "") + len(f.get("value") or "") for f in embed.get("fields") or [])
 
 
@@ -848,9 +867,7 @@ async def _read_body(request: web.Request) -> Any:
 
 def _json(data: Any, status: int = 200) -> web.Response:
     # discord.py only parses a body whose Content-Type is exactly application/json.
-    return web.Response(
-        status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
-    )
+    return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"})
 
 
 def _error(error: DiscordError) -> web.Response:

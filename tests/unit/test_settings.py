@@ -56,8 +56,6 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path, monkeypatch: 
 def test_an_unwritable_database_folder_is_named(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    settings = Settings.from_environment(
-        {"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(blocker / "db" / "m.db")}
-    )
+    settings = Settings.from_environment({"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(blocker / "db" / "m.db")})
     with pytest.raises(SettingsError, match="DATABASE_PATH points to"):
         settings.prepare_database_folder()

@@ -1,0 +1,133 @@
+"""Shared pieces of Mend's Discord surface: colours, private answers, embeds that fit, safe buttons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.app import MendBot
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour.from_rgb(94, 129, 172)
+QUIET = discord.Colour.from_rgb(160, 160, 170)
+NO_PINGS = discord.AllowedMentions.none()
+
+EMBED_DESCRIPTION_LIMIT = 4096
+MESSAGE_EMBED_LIMIT = 10
+MESSAGE_EMBED_CHARACTERS = 6000
+
+Interaction = discord.Interaction[MendBot]
+
+
+def when(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp: every reader sees it in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def mention(user_id: int | None) -> str:
+    return f"<@{user_id}>" if user_id is not None else "a former member"
+
+
+def text_embeds(text: str, *, title: str | None = None, author: discord.abc.User | None = None) -> list[discord.Embed]:
+    """Embeds for a person's words: split at Discord's description limit, never cut."""
+    chunks = [text[i : i + EMBED_DESCRIPTION_LIMIT] for i in range(0, len(text), EMBED_DESCRIPTION_LIMIT)] or [""]
+    embeds = []
+    for index, chunk in enumerate(chunks):
+        embed = discord.Embed(description=chunk, colour=COLOUR)
+        if index == 0:
+            if title:
+                embed.title = title
+            if author is not None:
+                embed.set_author(name=author.display_name, icon_url=author.display_avatar.url)
+        else:
+            embed.set_footer(text="(continued)")
+        embeds.append(embed)
+    return embeds
+
+
+def pack(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
+    """Group embeds into as few messages as Discord allows (10 embeds, 6000 characters each)."""
+    messages: list[list[discord.Embed]] = [[]]
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if messages[-1] and (len(messages[-1]) == MESSAGE_EMBED_LIMIT or size + length > MESSAGE_EMBED_CHARACTERS):
+            messages.append([])
+            size = 0
+        messages[-1].append(embed)
+        size += length
+    return messages
+
+
+async def post(
+    channel: discord.abc.Messageable,
+    embeds: Sequence[discord.Embed],
+    *,
+    view: discord.ui.View | None = None,
+    content: str | None = None,
+    pings: discord.AllowedMentions = NO_PINGS,
+) -> list[discord.Message]:
+    """Post embeds in as few messages as fit, the view on the last; undo all if one fails."""
+    sent: list[discord.Message] = []
+    batches = pack(embeds)
+    try:
+        for index, batch in enumerate(batches):
+            last = index == len(batches) - 1
+            options: dict[str, Any] = {"embeds": batch, "allowed_mentions": pings}
+            if last and view is not None:
+                options["view"] = view
+            if index == 0 and content:
+                options["content"] = content
+            sent.append(await channel.send(**options))
+    except discord.HTTPException:
+        await delete_quietly(sent)
+        raise
+    return sent
+
+
+async def delete_quietly(messages: Iterable[discord.Message]) -> None:
+    """Remove messages posted for a change that did not happen; failures are only logged."""
+    for message in messages:
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            log.warning("Could not remove message %s after an undone change", message.id, exc_info=True)
+
+
+async def defer(interaction: Interaction) -> None:
+    """Acknowledge now; slow work follows. Commands get a private "thinking", presses nothing visible."""
+    if interaction.response.is_done():
+        return
+    if interaction.type is discord.InteractionType.application_command:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    else:
+        await interaction.response.defer()
+
+
+def discord_problem(error: discord.HTTPException) -> str:
+    """What went wrong talking to Discord, in words a person can act on."""
+    if isinstance(error, discord.Forbidden):
+        return "Discord says Mend is missing a permission there"
+    if isinstance(error, discord.NotFound):
+        return "the thread or message is gone"
+    if error.status == 429:
+        return "Discord asked Mend to slow down"
+    return "Discord did not answer properly"
+
+
+async def guarded(interaction: Interaction, handler: Callable[[Interaction], Awaitable[None]]) -> None:
+    """Run a button's handler so that any error still gets the person an answer.
+
+    discord.py only logs exceptions raised inside dynamic items, which would leave the person
+    looking at "This interaction failed".
+    """
+    interaction.client.track_current_task()
+    try:
+        await handler(interaction)
+    except Exception as error:
+        await interaction.client.report_error(interaction, error)

@@ -1,0 +1,138 @@
+"""Steps a couple takes in a repair, as people would: through commands, buttons and modals."""
+
+from __future__ import annotations
+
+from bot.protocols import Kind, Protocol, Response, Role
+from tests.helpers import World
+from tests.standin.actors import Person
+from tests.standin.server import Callback
+from tests.standin.world import Channel, ChannelType, Message
+
+
+def repair_threads(world: World) -> list[Channel]:
+    return [c for c in world.guild.channels.values() if c.type == ChannelType.PRIVATE_THREAD]
+
+
+def with_button(world: World, channel: Channel, label: str, seen_by: Person | None = None) -> Message | None:
+    """The newest message in `channel` that has a button labelled `label`."""
+    viewer = seen_by.id if seen_by is not None else None
+    for message in reversed(world.standin.messages(channel, seen_by=viewer)):
+        if any(button.get("label") == label for button in message.buttons()):
+            return message
+    return None
+
+
+async def button(world: World, channel: Channel, label: str, seen_by: Person | None = None) -> Message:
+    """Wait for a message with this button to appear, and return it."""
+    found: Message = await world.standin.until(lambda: with_button(world, channel, label, seen_by))
+    return found
+
+
+async def open_repair(world: World, opener: Person, partner: Person, **options: str) -> Channel:
+    """`/repair start`, continuing past the privacy notice if it is shown; returns the new thread."""
+    before = len(repair_threads(world))
+    sent = await opener.slash("repair start", world.general, partner=partner.user, **options)
+    reply = await sent.reply()
+    assert reply.ephemeral, reply.text
+    if reply.message is not None and any(b.get("label") == "Continue" for b in reply.message.buttons()):
+        assert "moderators and admins" in reply.text
+        consent = reply.message
+        await (await opener.press(consent, "Continue")).reply()
+        await world.standin.until(lambda: "I've opened" in consent.text)
+    else:
+        opened = await sent.followup()
+        assert "I've opened" in opened.text, opened.text
+    assert len(repair_threads(world)) == before + 1
+    thread = repair_threads(world)[-1]
+    await button(world, thread, "I'm ready")
+    return thread
+
+
+async def press(world: World, person: Person, channel: Channel, label: str) -> Callback:
+    message = await button(world, channel, label, seen_by=person)
+    return await (await person.press(message, label)).reply()
+
+
+async def write(world: World, person: Person, channel: Channel, label: str, text: str) -> Callback:
+    """Press a writing button, fill in the modal it opens, send it; returns the submission's answer."""
+    opened = await press(world, person, channel, label)
+    assert opened.modal is not None, f"{label!r} answered {opened.type}: {opened.text}"
+    return await (await person.submit(opened, text)).reply()
+
+
+async def posted(world: World, channel: Channel, text: str, since: Message | None = None) -> Message:
+    """Wait until a message showing `text` is in the channel (at or after `since`); return it."""
+    floor = since.id if since is not None else 0
+    found: Message = await world.standin.until(
+        lambda: next((m for m in world.standin.messages(channel) if m.id >= floor and text in m.text), None)
+    )
+    return found
+
+
+async def walk(
+    world: World,
+    thread: Channel,
+    protocol: Protocol,
+    first: Person,
+    second: Person,
+    *,
+    skip_optional: bool = False,
+    from_step: int = 1,
+) -> list[str]:
+    """Take a started repair through the steps of `protocol` (from `from_step`), as the two would.
+
+    Each action waits for what a person would see next. Returns every sentence written.
+    """
+    people = {Role.FIRST: first, Role.SECOND: second}
+    written: list[str] = []
+
+    since: Message | None = None
+
+    async def say(person: Person, label: str, text: str) -> None:
+        await write(world, person, thread, label, text)
+        await posted(world, thread, text, since)
+        written.append(text)
+
+    for number, step in enumerate(protocol.steps, start=1):
+        if number < from_step:
+            continue
+        since = await posted(world, thread, f"Step {number} of {len(protocol.steps)}", since)
+        if step.kind is Kind.AGREE:
+            await press(world, first, thread, "I agree")
+            await posted(world, thread, "has agreed", since)
+            await press(world, second, thread, "I agree")
+        elif step.kind is Kind.SEALED:
+            texts = [
+                f"{first.user.username} privately, step {number}.",
+                f"{second.user.username} privately, step {number}.",
+            ]
+            await write(world, first, thread, "Write privately", texts[0])
+            await posted(world, thread, "has written", since)
+            await write(world, second, thread, "Write privately", texts[1])
+            await posted(world, thread, texts[1], since)
+            written += texts
+        else:
+            assert step.writer is not None
+            writer, listener = people[step.writer], people[step.writer.other]
+            if step.optional and skip_optional:
+                await press(world, writer, thread, "Skip this step")
+                await posted(world, thread, "chose not to write anything here", since)
+                continue
+            await say(writer, "Write", f"{writer.user.username} speaks at step {number}.")
+            if step.response is Response.MIRROR:
+                await say(listener, "Reflect back", f"{listener.user.username} heard step {number}.")
+                await press(world, writer, thread, "Got it")
+                await posted(world, thread, "got it. ✓", since)
+                if step.validate_prompt:
+                    await say(listener, "Write", f"{listener.user.username} validates step {number}.")
+            elif step.response is Response.ACCEPT:
+                await press(world, listener, thread, "I accept")
+                await posted(world, thread, "accepts this.", since)
+    await posted(world, thread, "Do you feel understood?")
+    first_answer = await (
+        await first.press(await button(world, thread, "Yes, I feel understood"), "Yes, I feel understood")
+    ).followup()
+    assert "only you see your answer" in first_answer.text
+    await press(world, second, thread, "Yes, I feel understood")
+    await posted(world, thread, "You've both said you feel understood")
+    return written

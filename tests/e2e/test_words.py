@@ -1,0 +1,53 @@
+"""What people write: posted with nothing pinged, split rather than cut, and never kept by Mend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import MendBot
+from tests.e2e.steps import open_repair, posted, press, walk, write
+from tests.helpers import Harness, World
+
+
+async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: MendBot) -> None:
+    role = world.standin.add_role(world.guild, "Family", 0)
+    thread = await open_repair(world, world.alex, world.sam)
+    await press(world, world.sam, thread, "I'm ready")
+    text = f"@everyone @here <@&{role.id}> <@{world.sam.id}> <@!{world.outsider.id}> listen to this"
+    await write(world, world.alex, thread, "Write", text)
+    message = await posted(world, thread, "listen to this")
+    assert message.pings() == set()
+    assert message.allowed_mentions == {"parse": []}
+    assert text in message.text
+
+
+async def test_the_longest_text_is_posted_whole(world: World, mend: MendBot) -> None:
+    thread = await open_repair(world, world.alex, world.sam)
+    await press(world, world.sam, thread, "I'm ready")
+    long_text = ("I needed you to notice. " * 200)[:3990] + " The end."
+    await write(world, world.alex, thread, "Write", long_text)
+    message = await posted(world, thread, "The end.")
+    assert long_text in "".join(e.get("description", "") for e in message.embeds)
+
+
+def _files(database: Path) -> list[Path]:
+    return [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-journal")) if p.exists()]
+
+
+async def test_no_written_sentence_stays_in_the_database_files(world: World, harness: Harness) -> None:
+    mend = await harness.start()
+    thread = await open_repair(world, world.alex, world.sam, protocol="full")
+    await press(world, world.sam, thread, "I'm ready")
+    written = await walk(world, thread, mend.protocols["full"], world.alex, world.sam)
+    await write(world, world.alex, thread, "Name one thing I'll do", "I will text when running late.")
+    written.append("I will text when running late.")
+    await posted(world, thread, "I will text when running late.")
+    assert len(written) > 10
+
+    def leftovers() -> list[str]:
+        contents = b"".join(path.read_bytes() for path in _files(harness.database))
+        return [s for s in written if s.encode() in contents]
+
+    assert leftovers() == [], "while running"
+    await harness.stop()
+    assert leftovers() == [], "after shutting down"
