@@ -81,6 +81,11 @@ class MendBot(commands.Bot):
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
+    def schedules(self) -> bool:
+        """Whether this process runs the scheduled sweep (`python -m bot sync` does not)."""
+        return self._schedule
+
+    @property
     def db(self) -> Database:
         if self._db is None:
             raise RuntimeError("the database is opened in setup_hook")
@@ -96,7 +101,7 @@ class MendBot(commands.Bot):
         for module in pkgutil.iter_modules(cogs.__path__):
             if not module.name.startswith("_"):
                 await self.load_extension(f"cogs.{module.name}")
-        if self._schedule:
+        if self.schedules:
             self.scheduler.start()
 
     def register_components(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:

@@ -16,6 +16,11 @@ from bot.protocols import Kind, Protocol, Response, Role, Step
 
 MAX_PAUSE = timedelta(hours=24)
 MIN_PAUSE = timedelta(minutes=20)
+DEFAULT_CADENCE = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
+INVITE_REMINDER_AFTER = timedelta(days=1)
+FOLLOWUP_AFTER = timedelta(days=3)
+
+Cadence = tuple[timedelta, ...]
 
 
 class Status(StrEnum):
@@ -67,6 +72,24 @@ class Commitment(StrEnum):
         return self in (Commitment.ACKNOWLEDGED, Commitment.SKIPPED)
 
 
+class FollowUp(StrEnum):
+    """Whether Mend has asked, privately, if a named commitment happened."""
+
+    NONE = ""
+    PENDING = "pending"
+    ASKED = "asked"
+    ANSWERED = "answered"
+
+
+class Due(StrEnum):
+    """What the sweep will do for a rupture when its `due_at` comes."""
+
+    CHECKIN = "checkin"
+    INVITE_REMINDER = "reminder"
+    PAUSE_END = "pause_end"
+    FOLLOWUP = "followup"
+
+
 class Action(StrEnum):
     READY = "ready"
     NOT_NOW = "notnow"
@@ -83,6 +106,10 @@ class Action(StrEnum):
     PAUSE = "pause"
     END_PAUSE = "endpause"
     LEAVE = "leave"
+    OKAY = "okay"
+    PICK_UP = "pickup"
+    SNOOZE = "snooze"
+    STOP_CHECKINS = "stop"
 
 
 class Refuse(StrEnum):
@@ -106,6 +133,8 @@ class Seat:
     mark: Mark = Mark.NONE
     commitment: Commitment = Commitment.PENDING
     commitment_message_id: int | None = None
+    okay: bool = False
+    followup: FollowUp = FollowUp.NONE
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,11 @@ class Rupture:
     paused_until: datetime | None = None
     paused_by: Role | None = None
     prompt_message_id: int | None = None
+    due_at: datetime | None = None
+    due: Due | None = None
+    checkin_stage: int = 0
+    checkins_stopped: bool = False
+    invite_reminded: bool = False
     version: int = 0
 
     @property
@@ -155,6 +189,11 @@ class Rupture:
 
     def is_paused(self, now: datetime) -> bool:
         return self.paused_until is not None and now < self.paused_until
+
+    @property
+    def dormant(self) -> bool:
+        """Open, but Mend has stopped checking in (asked to, or the cadence ran out)."""
+        return self.status is Status.ACTIVE and self.due is None and self.paused_until is None
 
     def with_seat(self, role: Role, **changes: object) -> Rupture:
         seat = replace(self.seat(role), **changes)  # type: ignore[arg-type]
@@ -272,12 +311,33 @@ def decide(
     sealed: dict[Role, str] | None = None,
     until: datetime | None = None,
     about: Role | None = None,
+    cadence: Cadence = DEFAULT_CADENCE,
 ) -> Decision:
     """Decide what `actor` pressing `action` (at position `at`, with `text` if they wrote) does.
 
     `sealed` holds the sealed answers already stored for the current step; `until` is the end
-    of a pause; `about` is whose commitment is being acknowledged.
+    of a pause or a snooze; `about` is whose commitment is being acknowledged. Every change a
+    person makes is activity, so it also plans what is due next, restarting the check-in cadence
+    (except snoozing and stopping check-ins, which set that themselves).
     """
+    decision = _decide(rupture, protocol, actor, action, now, at, text, sealed, until, about)
+    if isinstance(decision, Change) and action not in (Action.SNOOZE, Action.STOP_CHECKINS):
+        return replace(decision, rupture=plan(decision.rupture, cadence))
+    return decision
+
+
+def _decide(
+    rupture: Rupture,
+    protocol: Protocol,
+    actor: int,
+    action: Action,
+    now: datetime,
+    at: Position | None,
+    text: str | None,
+    sealed: dict[Role, str] | None,
+    until: datetime | None,
+    about: Role | None,
+) -> Decision:
     role = rupture.role_of(actor)
     if role is None:
         return Refusal(Refuse.OUTSIDER)
@@ -287,6 +347,8 @@ def decide(
         return _leave(rupture, role, now) if rupture.status.is_open else Refusal(Refuse.ENDED)
     if action in (Action.PAUSE, Action.END_PAUSE):
         return _pause(rupture, role, action, now, until)
+    if action in (Action.OKAY, Action.PICK_UP, Action.SNOOZE, Action.STOP_CHECKINS):
+        return _answer_checkin(rupture, role, action, now, until)
     if at is not None and at != rupture.position:
         return Refusal(Refuse.STALE)
     if rupture.phase not in _PHASE_OF[action]:
@@ -317,7 +379,8 @@ def _answer_invitation(rupture: Rupture, protocol: Protocol, role: Role, action:
     if role is not Role.SECOND:
         return Refusal(Refuse.NOT_FOR_YOU)
     if action is Action.NOT_NOW:
-        return Change(replace(rupture, updated_at=now), (Notice(Action.NOT_NOW, role),))
+        waiting = replace(rupture, updated_at=now, invite_reminded=True)
+        return Change(waiting, (Notice(Action.NOT_NOW, role),))
     if action is Action.DECLINE:
         closed = replace(rupture, status=Status.DECLINED, phase=Phase.CLOSED, updated_at=now)
         return Change(closed, (Notice(Action.NOT_NOW, role),))
@@ -347,6 +410,60 @@ def _pause(rupture: Rupture, role: Role, action: Action, now: datetime, until: d
     until = min(max(until, now + MIN_PAUSE), now + MAX_PAUSE)
     paused = replace(rupture, paused_until=until, paused_by=role, updated_at=now)
     return Change(paused, (Notice(Action.PAUSE, role),))
+
+
+def _answer_checkin(rupture: Rupture, role: Role, action: Action, now: datetime, until: datetime | None) -> Decision:
+    """The answers to a check-in: we're okay now (both), pick up, snooze, or stop checking in."""
+    if rupture.status is not Status.ACTIVE:
+        return Refusal(Refuse.NOT_STARTED if rupture.status is Status.INVITED else Refuse.ENDED)
+    if rupture.is_paused(now):
+        return Refusal(Refuse.PAUSED)
+    if action is Action.SNOOZE:
+        if until is None:
+            raise ValueError("a snooze needs its end")
+        return Change(replace(rupture, due_at=until, due=Due.CHECKIN), (Notice(Action.SNOOZE, role),))
+    if action is Action.STOP_CHECKINS:
+        stopped = replace(rupture, checkins_stopped=True, due_at=None, due=None)
+        return Change(stopped, (Notice(Action.STOP_CHECKINS, role),))
+    if action is Action.PICK_UP:
+        return Change(replace(rupture, updated_at=now), (Notice(Action.PICK_UP, role),))
+    if rupture.seat(role).okay:
+        return Refusal(Refuse.DONE_ALREADY)
+    okay = rupture.with_seat(role, okay=True)
+    if okay.seat(role.other).okay:
+        okay = replace(
+            okay,
+            status=Status.RESOLVED,
+            phase=Phase.COMMITMENTS,
+            first=replace(okay.first, mark=Mark.NONE),
+            second=replace(okay.second, mark=Mark.NONE),
+        )
+    return Change(replace(okay, updated_at=now), (Notice(Action.OKAY, role),))
+
+
+def invitation(guild_id: int, protocol: str, opener: int, partner: int, now: datetime) -> Rupture:
+    """A new rupture: the opener has invited the partner, and nothing else has happened yet."""
+    return plan(Rupture(0, guild_id, None, protocol, Status.INVITED, Seat(opener), Seat(partner), now, now))
+
+
+def plan(rupture: Rupture, cadence: Cadence = DEFAULT_CADENCE) -> Rupture:
+    """What is due next after activity: it restarts the check-in cadence from the beginning.
+
+    Invited: one reminder a day after the invitation. A break: its end. Open: a check-in after
+    the first interval, unless check-ins were stopped. Resolved: the private follow-up on named
+    commitments. Otherwise nothing.
+    """
+    due_at: datetime | None = None
+    due: Due | None = None
+    if rupture.status is Status.INVITED and not rupture.invite_reminded:
+        due_at, due = rupture.created_at + INVITE_REMINDER_AFTER, Due.INVITE_REMINDER
+    elif rupture.status is Status.ACTIVE and rupture.paused_until is not None:
+        due_at, due = rupture.paused_until, Due.PAUSE_END
+    elif rupture.status is Status.ACTIVE and not rupture.checkins_stopped and cadence:
+        due_at, due = rupture.updated_at + cadence[0], Due.CHECKIN
+    elif rupture.status is Status.RESOLVED and FollowUp.PENDING in (rupture.first.followup, rupture.second.followup):
+        due_at, due = rupture.updated_at + FOLLOWUP_AFTER, Due.FOLLOWUP
+    return replace(rupture, due_at=due_at, due=due, checkin_stage=0)
 
 
 def _speak(rupture: Rupture, protocol: Protocol, role: Role, action: Action, text: str | None) -> Decision:
@@ -422,7 +539,7 @@ def _commit(rupture: Rupture, role: Role, action: Action, text: str | None, abou
         event = Notice(Action.SKIP, role)
     else:
         assert text is not None
-        changed = rupture.with_seat(role, commitment=Commitment.NAMED)
+        changed = rupture.with_seat(role, commitment=Commitment.NAMED, followup=FollowUp.PENDING)
         event = Written(role, Phase.COMMITMENTS, text)
     if changed.first.commitment.settled and changed.second.commitment.settled:
         changed = replace(changed, phase=Phase.CLOSED)

@@ -9,25 +9,30 @@ and the caller decides again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
+from bot.checkins import UTC_ZONE, Claim, Handled, Result, Waking, parse_cadence
 from bot.clock import from_timestamp, to_timestamp
 from bot.protocols import Role
-from bot.repair import Change, Commitment, Mark, Phase, Rupture, Seat, Status
+from bot.repair import DEFAULT_CADENCE, Cadence, Change, Commitment, Due, FollowUp, Mark, Phase, Rupture, Seat, Status
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _RESERVATION_TIMEOUT = 120
 _INT64_MAX = 2**63 - 1
+_Value = TypeVar("_Value", bound=StrEnum)
 
 
 class StorageError(Exception):
@@ -39,6 +44,11 @@ class GuildSettings:
     guild_id: int
     repair_channel_id: int | None = None
     default_protocol: str | None = None
+    checkin_days: str | None = None
+
+    @property
+    def cadence(self) -> Cadence:
+        return parse_cadence(self.checkin_days) if self.checkin_days else DEFAULT_CADENCE
 
 
 class Database:
@@ -124,12 +134,13 @@ class Database:
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         async with self._lock:
             row = await self._one(
-                "SELECT guild_id, repair_channel_id, default_protocol FROM guild_settings WHERE guild_id = ?",
+                "SELECT guild_id, repair_channel_id, default_protocol, checkin_days FROM guild_settings "
+                "WHERE guild_id = ?",
                 (guild_id,),
             )
         if row is None:
             return GuildSettings(guild_id)
-        return GuildSettings(row["guild_id"], row["repair_channel_id"], row["default_protocol"])
+        return GuildSettings(row["guild_id"], row["repair_channel_id"], row["default_protocol"], row["checkin_days"])
 
     # -- people ---------------------------------------------------------------------------------
 
@@ -146,27 +157,148 @@ class Database:
                 (user_id, to_timestamp(at)),
             )
 
+    async def set_timezone(self, user_id: int, zone: str) -> None:
+        await self._set_person(user_id, timezone=zone)
+
+    async def set_quiet_hours(self, user_id: int, start: time, end: time) -> None:
+        await self._set_person(
+            user_id, quiet_start=start.hour * 60 + start.minute, quiet_end=end.hour * 60 + end.minute
+        )
+
+    async def _set_person(self, user_id: int, **values: object) -> None:
+        columns = ", ".join(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values)
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                f"INSERT INTO people (user_id, {columns}) VALUES (?, {', '.join('?' * len(values))}) "
+                f"ON CONFLICT (user_id) DO UPDATE SET {updates}",
+                (user_id, *values.values()),
+            )
+
+    # -- the sweep ------------------------------------------------------------------------------
+
+    async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Claim]:
+        """Claim up to `limit` due items, oldest first; the claim is committed before any is sent."""
+        stamp = to_timestamp(now)
+        async with self._lock, self._transaction():
+            rows = await self._all(
+                f"SELECT {_RUPTURE_COLUMNS}, due_attempts, due_first_claimed_at FROM ruptures "
+                "WHERE due_at <= ? AND due_blocked = 0 AND (due_lease_until IS NULL OR due_lease_until <= ?) "
+                "ORDER BY due_at LIMIT ?",
+                (stamp, stamp, limit),
+            )
+            await self._connection.executemany(
+                "UPDATE ruptures SET due_lease_until = ?, due_attempts = due_attempts + 1, "
+                "due_first_claimed_at = coalesce(due_first_claimed_at, ?) WHERE id = ?",
+                [(stamp + int(lease.total_seconds()), stamp, row["id"]) for row in rows],
+            )
+        return [
+            Claim(_to_rupture(row), row["due_attempts"] + 1, from_timestamp(row["due_first_claimed_at"] or stamp))
+            for row in rows
+        ]
+
+    async def sweep_context(self, ruptures: Iterable[Rupture]) -> tuple[dict[int, Waking], dict[int, Cadence]]:
+        """For a batch: each person's waking hours, and each server's check-in cadence."""
+        ruptures = list(ruptures)
+        people = {seat.user_id for r in ruptures for seat in (r.first, r.second) if seat.user_id is not None}
+        guilds = {r.guild_id for r in ruptures}
+        async with self._lock:
+            rows = await self._all(
+                f"SELECT user_id, timezone, quiet_start, quiet_end FROM people "
+                f"WHERE user_id IN ({', '.join('?' * len(people))})",
+                list(people),
+            )
+            settings = await self._all(
+                f"SELECT guild_id, checkin_days FROM guild_settings WHERE guild_id IN ({', '.join('?' * len(guilds))})",
+                list(guilds),
+            )
+        waking = {user_id: Waking() for user_id in people} | {row["user_id"]: _waking(row) for row in rows}
+        cadence = dict.fromkeys(guilds, DEFAULT_CADENCE) | {
+            row["guild_id"]: GuildSettings(row["guild_id"], checkin_days=row["checkin_days"]).cadence
+            for row in settings
+        }
+        return waking, cadence
+
+    async def settle(self, handled: Iterable[Handled]) -> None:
+        """Record what became of a batch of claimed items, in one transaction.
+
+        A sent item's record is a compare-and-set on the version it was claimed at, so a person
+        acting meanwhile wins; every other outcome applies only while the claimed item is still due.
+        """
+        records: list[dict[str, Any]] = []
+        others: dict[Result, list[dict[str, Any]]] = {}
+        for item in handled:
+            claim = item.claim
+            if item.result is Result.SENT and item.recorded is not None:
+                records.append(
+                    {**_swept_values(item.recorded), "rupture_id": claim.rupture.id, "expected": claim.rupture.version}
+                )
+            else:
+                others.setdefault(item.result, []).append(
+                    {
+                        "rupture_id": claim.rupture.id,
+                        "claimed_at": to_timestamp(claim.due_at),
+                        "claimed_kind": claim.due.value,
+                        "when": None if item.when is None else to_timestamp(item.when),
+                    }
+                )
+        async with self._lock, self._transaction():
+            if records:
+                await self._connection.executemany(
+                    f"UPDATE ruptures SET {_RELEASE_IF_DUE_CHANGED}, "
+                    f"{', '.join(f'{c} = :{c}' for c in _SWEEP_COLUMNS)}, version = version + 1 "
+                    "WHERE id = :rupture_id AND version = :expected",
+                    records,
+                )
+            for result, rows in others.items():
+                await self._connection.executemany(
+                    f"UPDATE ruptures SET {_SETTLEMENTS[result]} "
+                    "WHERE id = :rupture_id AND due_at = :claimed_at AND due_kind = :claimed_kind",
+                    rows,
+                )
+
+    async def release_claims(self) -> int:
+        """At start-up: claims held by a process that is gone may be taken again at once."""
+        async with self._lock, self._transaction():
+            cursor = await self._connection.execute(
+                "UPDATE ruptures SET due_lease_until = NULL WHERE due_lease_until IS NOT NULL"
+            )
+            return cursor.rowcount
+
+    async def unblock(self, guild_id: int) -> int:
+        """The server's settings changed: try its held items again."""
+        async with self._lock, self._transaction():
+            cursor = await self._connection.execute(
+                "UPDATE ruptures SET due_blocked = 0 WHERE guild_id = ? AND due_blocked = 1", (guild_id,)
+            )
+            return cursor.rowcount
+
     # -- ruptures -------------------------------------------------------------------------------
 
-    async def reserve_rupture(
-        self, guild_id: int, protocol: str, opener: int, partner: int, now: datetime
-    ) -> Rupture | None:
-        """Reserve a new rupture for the pair before its thread exists; None if one is already open.
+    async def reserve_rupture(self, draft: Rupture) -> Rupture | None:
+        """Store a new rupture before its thread exists; None if the pair already has one open.
 
         A reservation whose thread never arrived (a crash mid-start) expires after two minutes.
         """
-        stamp = to_timestamp(now)
+        pair = (draft.first.user_id, draft.second.user_id) * 2
+        values = {
+            **_rupture_values(draft),
+            "guild_id": draft.guild_id,
+            "protocol": draft.protocol,
+            "first_id": draft.first.user_id,
+            "second_id": draft.second.user_id,
+            "created_at": to_timestamp(draft.created_at),
+        }
         async with self._lock, self._transaction():
             await self._connection.execute(
                 "DELETE FROM ruptures WHERE thread_id IS NULL AND created_at < ? AND guild_id = ? "
                 "AND min(first_id, second_id) = min(?, ?) AND max(first_id, second_id) = max(?, ?)",
-                (stamp - _RESERVATION_TIMEOUT, guild_id, opener, partner, opener, partner),
+                (values["created_at"] - _RESERVATION_TIMEOUT, draft.guild_id, *pair),
             )
             try:
                 cursor = await self._connection.execute(
-                    "INSERT INTO ruptures (guild_id, protocol, status, phase, first_id, second_id, "
-                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, protocol, Status.INVITED, Phase.INVITATION, opener, partner, stamp, stamp),
+                    f"INSERT INTO ruptures ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                    tuple(values.values()),
                 )
             except sqlite3.IntegrityError:
                 return None
@@ -202,7 +334,8 @@ class Database:
         """The rupture's thread was deleted: close it for good."""
         async with self._lock, self._transaction():
             await self._connection.execute(
-                "UPDATE ruptures SET status = 'gone', phase = 'closed', version = version + 1 WHERE id = ?",
+                "UPDATE ruptures SET status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, "
+                "version = version + 1 WHERE id = ?",
                 (rupture_id,),
             )
 
@@ -258,9 +391,10 @@ class Database:
         async with self._lock:
             async with self._transaction():
                 cursor = await self._connection.execute(
-                    f"UPDATE ruptures SET {', '.join(f'{c} = ?' for c in values)}, version = version + 1 "
-                    "WHERE id = ? AND version = ?",
-                    (*values.values(), new.id, expected_version),
+                    f"UPDATE ruptures SET {_RELEASE_IF_DUE_CHANGED}, "
+                    f"{', '.join(f'{c} = :{c}' for c in values)}, version = version + 1 "
+                    "WHERE id = :rupture_id AND version = :expected",
+                    {**values, "rupture_id": new.id, "expected": expected_version},
                 )
                 if cursor.rowcount != 1:
                     return None
@@ -309,6 +443,19 @@ class Database:
             return list(await cursor.fetchall())
 
 
+def _waking(row: sqlite3.Row | None) -> Waking:
+    if row is None:
+        return Waking()
+    zone = UTC_ZONE
+    if row["timezone"]:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo(row["timezone"])
+    start, end = row["quiet_start"], row["quiet_end"]
+    if start is None or end is None:
+        return Waking(zone)
+    return Waking(zone, time(start // 60, start % 60), time(end // 60, end % 60))
+
+
 def _migration_files(folder: Path) -> dict[int, Path]:
     scripts: dict[int, Path] = {}
     for path in sorted(folder.glob("*.sql")):
@@ -322,6 +469,39 @@ def _migration_files(folder: Path) -> dict[int, Path]:
     return scripts
 
 
+# When what is due changes, any claim on the old item no longer applies. (Columns on the right of
+# SET read their values from before the update.)
+_RELEASE_IF_DUE_CHANGED = ", ".join(
+    f"{column} = CASE WHEN due_at IS :due_at AND due_kind IS :due_kind THEN {column} ELSE {fresh} END"
+    for column, fresh in (
+        ("due_lease_until", "NULL"),
+        ("due_attempts", "0"),
+        ("due_first_claimed_at", "NULL"),
+        ("due_blocked", "0"),
+    )
+)
+# What a sent item can change: when the next thing is due, and what the sweep itself said or asked.
+_SWEEP_COLUMNS = (
+    "due_at",
+    "due_kind",
+    "checkin_stage",
+    "invite_reminded",
+    "paused_until",
+    "paused_by",
+    "prompt_message_id",
+    "updated_at",
+    "first_followup",
+    "second_followup",
+)
+# How each outcome other than "sent" changes a claimed item.
+_SETTLEMENTS = {
+    Result.QUIET: "due_at = :when, due_lease_until = NULL, due_attempts = 0, due_first_claimed_at = NULL",
+    Result.RETRY: "due_lease_until = :when",
+    Result.BLOCKED: "due_blocked = 1, due_lease_until = NULL",
+    Result.MOVED_ON: "due_at = NULL, due_kind = NULL, due_lease_until = NULL",
+    Result.GONE: "status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, version = version + 1",
+}
+_SEAT_FIELDS = ("id", "mark", "commitment", "commitment_message_id", "okay", "followup")
 _RUPTURE_FIELDS = (
     "id",
     "guild_id",
@@ -331,52 +511,93 @@ _RUPTURE_FIELDS = (
     "step",
     "phase",
     "round",
-    "first_id",
-    "second_id",
-    "first_mark",
-    "second_mark",
-    "first_commitment",
-    "second_commitment",
-    "first_commitment_message_id",
-    "second_commitment_message_id",
+    *(f"{seat}_{name}" for seat in ("first", "second") for name in _SEAT_FIELDS),
     "paused_until",
     "paused_by",
     "prompt_message_id",
+    "due_at",
+    "due_kind",
+    "checkin_stage",
+    "checkins_stopped",
+    "invite_reminded",
     "created_at",
     "updated_at",
     "version",
 )
 _RUPTURE_COLUMNS = ", ".join(_RUPTURE_FIELDS)
+_AT = {name: index for index, name in enumerate(_RUPTURE_FIELDS)}  # reading by position is ten times faster
+
+
+def _lookup(kind: type[_Value]) -> dict[str, _Value]:
+    """Value → member, for reading enums from rows without `Enum.__call__`'s cost in the sweep."""
+    return {member.value: member for member in kind}
+
+
+_MARKS, _COMMITMENTS, _FOLLOWUPS = _lookup(Mark), _lookup(Commitment), _lookup(FollowUp)
+_STATUSES, _PHASES, _DUES, _ROLES = _lookup(Status), _lookup(Phase), _lookup(Due), _lookup(Role)
 
 
 def _seat(row: sqlite3.Row, prefix: str) -> Seat:
     return Seat(
-        user_id=row[f"{prefix}_id"],
-        mark=Mark(row[f"{prefix}_mark"]),
-        commitment=Commitment(row[f"{prefix}_commitment"]),
-        commitment_message_id=row[f"{prefix}_commitment_message_id"],
+        user_id=row[_AT[f"{prefix}_id"]],
+        mark=_MARKS[row[_AT[f"{prefix}_mark"]]],
+        commitment=_COMMITMENTS[row[_AT[f"{prefix}_commitment"]]],
+        commitment_message_id=row[_AT[f"{prefix}_commitment_message_id"]],
+        okay=bool(row[_AT[f"{prefix}_okay"]]),
+        followup=_FOLLOWUPS[row[_AT[f"{prefix}_followup"]]],
     )
+
+
+def _moment(value: int | None) -> datetime | None:
+    return None if value is None else from_timestamp(value)
+
+
+def _stamp(moment: datetime | None) -> int | None:
+    return None if moment is None else to_timestamp(moment)
 
 
 def _to_rupture(row: sqlite3.Row) -> Rupture:
+    """A rupture from a row that starts with `_RUPTURE_COLUMNS`, in that order."""
+    paused_by, due = row[_AT["paused_by"]], row[_AT["due_kind"]]
     return Rupture(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        thread_id=row["thread_id"],
-        protocol=row["protocol"],
-        status=Status(row["status"]),
+        id=row[_AT["id"]],
+        guild_id=row[_AT["guild_id"]],
+        thread_id=row[_AT["thread_id"]],
+        protocol=row[_AT["protocol"]],
+        status=_STATUSES[row[_AT["status"]]],
         first=_seat(row, "first"),
         second=_seat(row, "second"),
-        created_at=from_timestamp(row["created_at"]),
-        updated_at=from_timestamp(row["updated_at"]),
-        step=row["step"],
-        phase=Phase(row["phase"]),
-        round=row["round"],
-        paused_until=None if row["paused_until"] is None else from_timestamp(row["paused_until"]),
-        paused_by=None if row["paused_by"] is None else Role(row["paused_by"]),
-        prompt_message_id=row["prompt_message_id"],
-        version=row["version"],
+        created_at=from_timestamp(row[_AT["created_at"]]),
+        updated_at=from_timestamp(row[_AT["updated_at"]]),
+        step=row[_AT["step"]],
+        phase=_PHASES[row[_AT["phase"]]],
+        round=row[_AT["round"]],
+        paused_until=_moment(row[_AT["paused_until"]]),
+        paused_by=None if paused_by is None else _ROLES[paused_by],
+        prompt_message_id=row[_AT["prompt_message_id"]],
+        due_at=_moment(row[_AT["due_at"]]),
+        due=None if due is None else _DUES[due],
+        checkin_stage=row[_AT["checkin_stage"]],
+        checkins_stopped=bool(row[_AT["checkins_stopped"]]),
+        invite_reminded=bool(row[_AT["invite_reminded"]]),
+        version=row[_AT["version"]],
     )
+
+
+def _swept_values(rupture: Rupture) -> dict[str, Any]:
+    """The `_SWEEP_COLUMNS` of a rupture the sweep has recorded."""
+    return {
+        "due_at": _stamp(rupture.due_at),
+        "due_kind": None if rupture.due is None else rupture.due.value,
+        "checkin_stage": rupture.checkin_stage,
+        "invite_reminded": int(rupture.invite_reminded),
+        "paused_until": _stamp(rupture.paused_until),
+        "paused_by": None if rupture.paused_by is None else rupture.paused_by.value,
+        "prompt_message_id": rupture.prompt_message_id,
+        "updated_at": to_timestamp(rupture.updated_at),
+        "first_followup": rupture.first.followup.value,
+        "second_followup": rupture.second.followup.value,
+    }
 
 
 def _rupture_values(rupture: Rupture) -> dict[str, Any]:
@@ -386,13 +607,20 @@ def _rupture_values(rupture: Rupture) -> dict[str, Any]:
         "step": rupture.step,
         "phase": rupture.phase.value,
         "round": rupture.round,
-        "paused_until": None if rupture.paused_until is None else to_timestamp(rupture.paused_until),
+        "paused_until": _stamp(rupture.paused_until),
         "paused_by": None if rupture.paused_by is None else rupture.paused_by.value,
         "updated_at": to_timestamp(rupture.updated_at),
         "prompt_message_id": rupture.prompt_message_id,
+        "due_at": _stamp(rupture.due_at),
+        "due_kind": None if rupture.due is None else rupture.due.value,
+        "checkin_stage": rupture.checkin_stage,
+        "checkins_stopped": int(rupture.checkins_stopped),
+        "invite_reminded": int(rupture.invite_reminded),
     }
     for prefix, seat in (("first", rupture.first), ("second", rupture.second)):
         values[f"{prefix}_mark"] = seat.mark.value
         values[f"{prefix}_commitment"] = seat.commitment.value
         values[f"{prefix}_commitment_message_id"] = seat.commitment_message_id
+        values[f"{prefix}_okay"] = int(seat.okay)
+        values[f"{prefix}_followup"] = seat.followup.value
     return values

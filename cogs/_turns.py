@@ -70,6 +70,8 @@ TURN_TEMPLATE = re.compile(
 WRITE_TEMPLATE = re.compile(rf"mend:write:(?P<rid>{_ID}):(?P<step>\d{{1,3}}):(?P<phase>{_PHASES}):(?P<round>\d{{1,3}})")
 BREAK_TEMPLATE = re.compile(rf"mend:break:(?P<rid>{_ID}):(?P<what>ask|end|\d{{2,4}})")
 LEAVE_TEMPLATE = re.compile(rf"mend:leave:(?P<rid>{_ID}):(?P<what>ask|yes|no)")
+CHECKIN_TEMPLATE = re.compile(rf"mend:checkin:(?P<rid>{_ID}):(?P<answer>okay|pickup|snooze1|snooze3|stop)")
+SNOOZES = {"snooze1": timedelta(days=1), "snooze3": timedelta(days=3)}
 
 _PART_TITLES = {
     Phase.MIRROR: "What I heard",
@@ -184,7 +186,47 @@ class LeaveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LEAVE
             await interaction.response.edit_message(content="Okay, nothing has changed.", view=None)
 
 
-DYNAMIC_ITEMS = (TurnButton, BreakButton, LeaveButton)
+class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHECKIN_TEMPLATE):
+    """An answer to a check-in: we're okay now, pick up, snooze, or stop checking in."""
+
+    def __init__(self, rupture_id: int, answer: str, label: str = "·", primary: bool = False) -> None:
+        self.rupture_id, self.answer = rupture_id, answer
+        style = discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary
+        custom_id = f"mend:checkin:{rupture_id}:{answer}"
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CheckinButton:
+        return cls(int(match["rid"]), match["answer"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self.pressed)
+
+    async def pressed(self, interaction: Interaction) -> None:
+        if self.answer in SNOOZES:
+            until = interaction.client.clock.now() + SNOOZES[self.answer]
+            await apply(interaction, self.rupture_id, Action.SNOOZE, until=until)
+        else:
+            action = {"okay": Action.OKAY, "pickup": Action.PICK_UP, "stop": Action.STOP_CHECKINS}[self.answer]
+            await apply(interaction, self.rupture_id, action)
+
+
+def checkin_view(rupture_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for answer, label in (
+        ("okay", "We're okay now"),
+        ("pickup", "Pick up where we left off"),
+        ("snooze1", "Snooze a day"),
+        ("snooze3", "Snooze 3 days"),
+        ("stop", "Stop checking in"),
+    ):
+        view.add_item(CheckinButton(rupture_id, answer, label, primary=answer == "pickup"))
+    return view
+
+
+DYNAMIC_ITEMS = (TurnButton, BreakButton, LeaveButton, CheckinButton)
 
 
 # -- the pipeline ---------------------------------------------------------------------------------
@@ -298,18 +340,19 @@ async def apply(
         sealed = {}
         if text is not None and rupture.phase is Phase.COLLECT:
             sealed = await bot.db.sealed_answers(rupture.id, rupture.step)
-        now = bot.clock.now()
+        cadence = (await bot.db.guild_settings(rupture.guild_id)).cadence
         decision = decide(
             rupture,
             protocol,
             interaction.user.id,
             action,
-            now,
+            bot.clock.now(),
             at=at,
             text=text,
             sealed=sealed,
             about=about,
             until=until,
+            cadence=cadence,
         )
         if isinstance(decision, Refusal):
             await refuse(interaction, rupture, protocol, decision, text)
@@ -425,8 +468,8 @@ def _needs_new_prompt(before: Rupture, change: Change) -> bool:
     if after.status not in (Status.ACTIVE, Status.RESOLVED) or after.phase is Phase.CLOSED:
         return False
     moved = after.position != before.position
-    resumed = any(isinstance(e, Notice) and e.kind is Action.END_PAUSE for e in change.events)
-    return moved or resumed
+    again = any(isinstance(e, Notice) and e.kind in (Action.END_PAUSE, Action.PICK_UP) for e in change.events)
+    return moved or again
 
 
 def _title_of(event: Written, before: Rupture, protocol: Protocol) -> str:
@@ -448,6 +491,12 @@ def _notice(event: Notice, before: Rupture, after: Rupture) -> str | None:
         )
     if event.kind is Action.SKIP and before.phase is Phase.WRITE:
         return f"{who} chose not to write anything here, and that's okay."
+    if event.kind is Action.OKAY:
+        if after.status is Status.RESOLVED:
+            return "💛 You've both said you're okay now. That's a repair too."
+        return f"{who} says you're okay now. If you feel the same, press *We're okay now* on the check-in."
+    if event.kind is Action.SNOOZE and after.due_at is not None:
+        return f"Mend will check in again {when(after.due_at, 'R')}."
     lines = {
         Action.READY: f"{who} is ready. Let's begin.",
         Action.NOT_NOW: "Not right now. Nothing more is needed from either of you for the moment.",
@@ -456,6 +505,8 @@ def _notice(event: Notice, before: Rupture, after: Rupture) -> str | None:
         Action.ACCEPT: f"{who} accepts this.",
         Action.LEAVE: f"{who} has stepped away from this repair for now.",
         Action.END_PAUSE: "The break is over. Ready when you are.",
+        Action.PICK_UP: "Picking up where you left off.",
+        Action.STOP_CHECKINS: "Mend won't check in on this repair any more. It stays here for whenever you want it.",
     }
     return lines.get(event.kind)
 
@@ -630,6 +681,14 @@ async def acknowledge(interaction: Interaction, before: Rupture, after: Rupture,
             )
         elif event.kind is Action.SKIP and after.seat(role).commitment is Commitment.SKIPPED:
             sentence = "Okay, nothing to add."
+        elif event.kind is Action.SNOOZE and after.due_at is not None:
+            sentence = f"Snoozed: Mend will check in again {when(after.due_at)}."
+        elif event.kind is Action.STOP_CHECKINS:
+            sentence = "Okay. Mend won't check in on this repair again; `/repair status` can pick it up any time."
+        elif event.kind is Action.OKAY and after.status is not Status.RESOLVED:
+            sentence = f"Noted. Once {other} says so too, the repair is complete."
+        elif event.kind is Action.PICK_UP and interaction.message is not None and interaction.message.flags.ephemeral:
+            sentence = f"Picked up: the current step is at the bottom of <#{after.thread_id}>."
     if sentence is not None:
         await answer_privately(interaction, sentence)
 

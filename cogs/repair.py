@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.app import MendBot, answer_privately
 from bot.protocols import Protocol, Role
-from bot.repair import Action, Mark, Rupture, Status, current_step, turn
+from bot.repair import Action, Mark, Rupture, Status, current_step, invitation, turn
 from cogs import _turns
 from cogs._ui import (
     COLOUR,
@@ -215,18 +215,22 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
             )
             return
         embed = discord.Embed(title="Your open repairs", colour=COLOUR)
+        view = discord.ui.View(timeout=None)
         for rupture in ruptures[:25]:
             protocol = self.bot.protocols.get(rupture.protocol)
             if protocol is None:
                 continue
             role = rupture.role_of(interaction.user.id)
             assert role is not None
+            name = f"{protocol.name} with {_plain_name(interaction, rupture.user_id(role.other))}"
             embed.add_field(
-                name=f"{protocol.name} with {_plain_name(interaction, rupture.user_id(role.other))}",
+                name=name,
                 value=f"<#{rupture.thread_id}> · {standing(rupture, protocol, role, self.bot.clock.now())}",
                 inline=False,
             )
-        await answer_privately(interaction, "", embed=embed)
+            if rupture.dormant and len(view.children) < 5:
+                view.add_item(_turns.CheckinButton(rupture.id, "pickup", f"Pick up: {name}"[:80], primary=True))
+        await answer_privately(interaction, "", embed=embed, view=view)
 
     @app_commands.command(name="pause", description="Take a break from a repair (20 minutes up to a day)")
     async def pause(self, interaction: Interaction) -> None:
@@ -269,6 +273,8 @@ def standing(rupture: Rupture, protocol: Protocol, role: Role, now: Any) -> str:
         return f"{other} invited you; answer in the thread when you're ready"
     if rupture.is_paused(now) and rupture.paused_until is not None:
         return f"on a break until {when(rupture.paused_until)}"
+    if rupture.dormant:
+        return "resting: Mend has stopped checking in. Pick it up whenever you like"
     step = current_step(rupture, protocol)
     where = f"step {rupture.step + 1} of {len(protocol.steps)}, {step.title}" if step else "the last question"
     holder = turn(rupture, protocol)
@@ -369,9 +375,8 @@ async def open_repair(interaction: Interaction, partner: discord.Member, protoco
     channel = await repair_channel(interaction)
     assert channel is not None and interaction.guild is not None
     await defer(interaction)
-    rupture = await bot.db.reserve_rupture(
-        interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now()
-    )
+    draft = invitation(interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now())
+    rupture = await bot.db.reserve_rupture(draft)
     if rupture is None:
         await _tell(interaction, "You two already have an open repair; `/repair status` links to it.")
         return
@@ -387,7 +392,7 @@ async def open_repair(interaction: Interaction, partner: discord.Member, protoco
         await bot.db.attach_thread(rupture.id, thread.id)
         await thread.add_user(interaction.user)
         await thread.add_user(partner)
-        invitation = await post_invitation(thread, rupture, bot.protocols[protocol_key])
+        invitation_message = await post_invitation(thread, rupture, bot.protocols[protocol_key])
     except discord.HTTPException as error:
         await bot.db.forget_reservation(rupture.id)
         if thread is not None:
@@ -397,7 +402,7 @@ async def open_repair(interaction: Interaction, partner: discord.Member, protoco
         else:
             await _tell(interaction, f"Mend couldn't open the thread: {discord_problem(error)}.")
         return
-    await bot.db.note_messages(rupture.id, rupture.version, invitation.id, prompt=True, commitment_of=None)
+    await bot.db.note_messages(rupture.id, rupture.version, invitation_message.id, prompt=True, commitment_of=None)
     await _tell(
         interaction,
         f"I've opened {thread.mention} and invited {partner.mention}. Nothing happens until they're "

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import MendBot, point_at_endpoints
+from bot.repair import Change, Phase, Status, invitation, plan
 from bot.settings import Settings
+from bot.storage import Database
 from tests.standin.actors import Person
 from tests.standin.server import Application, StandIn
 from tests.standin.world import Channel, Guild, Permission
@@ -170,3 +172,49 @@ async def finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode is not None
     return process.returncode, stderr.decode()
+
+
+class LogWatcher:
+    """Reads a bot process's log as it is written, so a test can wait for a line."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stderr is not None
+        self.process = process
+        self.lines: list[str] = []
+        self._stream = process.stderr
+        self._changed = asyncio.Condition()
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        while line := await self._stream.readline():
+            async with self._changed:
+                self.lines.append(line.decode(errors="replace"))
+                self._changed.notify_all()
+
+    async def wait_for(self, text: str, count: int = 1, timeout: float = 20.0) -> None:
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: sum(text in line for line in self.lines) >= count), timeout
+            )
+
+    async def finish(self) -> int:
+        code = await asyncio.wait_for(self.process.wait(), 30)
+        await self._task
+        return code
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+async def seed_active_rupture(
+    db: Database, world: World, first: Person, second: Person, last_activity: datetime
+) -> Channel:
+    """A repair that started earlier and has been quiet since `last_activity`: its thread and its row."""
+    thread = world.standin.add_private_thread(world.general, world.application.bot, first.user, second.user)
+    reserved = await db.reserve_rupture(invitation(world.guild.id, "quick", first.id, second.id, last_activity))
+    assert reserved is not None
+    await db.attach_thread(reserved.id, thread.id)
+    active = plan(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))
+    assert await db.save(Change(active), reserved.version) is not None
+    return thread

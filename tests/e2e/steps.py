@@ -136,3 +136,16 @@ async def walk(
     await press(world, second, thread, "Yes, I feel understood")
     await posted(world, thread, "You've both said you feel understood")
     return written
+
+
+async def started_repair(world: World, protocol: str = "quick") -> Channel:
+    """Alex invites Sam, who is ready: the first step is on screen."""
+    thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
+    await press(world, world.sam, thread, "I'm ready")
+    await posted(world, thread, "Step 1 of")
+    return thread
+
+
+def titled(world: World, channel: Channel, title: str) -> list[Message]:
+    """The messages in a channel with an embed of this title, oldest first."""
+    return [m for m in world.standin.messages(channel) if any(e.get("title") == title for e in m.embeds)]

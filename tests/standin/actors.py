@@ -57,6 +57,10 @@ class Person:
     def id(self) -> int:
         return self.user.id
 
+    def with_guild(self, guild: Guild | None) -> Person:
+        """The same person acting elsewhere (None: in their direct messages with the bot)."""
+        return Person(self.standin, self.application, self.user, guild, self.opened_modals)
+
     @property
     def mention(self) -> str:
         return f"<@{self.user.id}>"

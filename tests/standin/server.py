@@ -105,6 +105,19 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Keeps the next request to a route waiting, as a stall or a crash in mid-request would.
+
+    With `after_handling` the request takes effect (a message is created) before it waits;
+    without, it waits first and then fails without effect.
+    """
+
+    after_handling: bool
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
 class Pending:
     """An interaction the stand-in sent and is waiting for the bot to answer."""
 
@@ -141,6 +154,9 @@ class Callback:
 
     @property
     def ephemeral(self) -> bool:
+        """Whether only the person who acted sees the answer (an updated message keeps its own flag)."""
+        if self.message is not None:
+            return self.message.ephemeral
         return bool((self.data.get("flags") or 0) & Message.EPHEMERAL)
 
     @property
@@ -180,6 +196,7 @@ class StandIn:
         self.pending: dict[str, Pending] = {}
         self.late_callbacks: list[float] = []
         self.reject_at_gateway: set[str] = set()
+        self.holds: dict[tuple[str, str], Hold] = {}
         self._nonces: dict[tuple[int, int, str], Message] = {}
         self._dms: dict[int, Channel] = {}
         self._command_ids = itertools.count(1)
@@ -256,6 +273,24 @@ class StandIn:
         self.channels[channel.id] = channel
         return channel
 
+    def add_private_thread(self, parent: Channel, owner: User, *members: User) -> Channel:
+        """A private thread that already exists (as if opened earlier), with these members."""
+        assert parent.guild_id is not None
+        thread = Channel(
+            self.snowflakes.next(),
+            ChannelType.PRIVATE_THREAD,
+            "Repair",
+            guild_id=parent.guild_id,
+            parent_id=parent.id,
+            owner_id=owner.id,
+            member_ids={owner.id, *(m.id for m in members)},
+            invitable=False,
+            created_at=self.clock(),
+        )
+        self.channels[thread.id] = thread
+        self.guilds[parent.guild_id].channels[thread.id] = thread
+        return thread
+
     def application_by_token(self, token: str) -> Application | None:
         return self.applications.get(token)
 
@@ -307,6 +342,12 @@ class StandIn:
             raise ValueError(f"{method} {template} is not a Discord route")
         fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()})
         self.faults[(method.upper(), template)].append(fault)
+
+    def hold(self, method: str, template: str, *, after_handling: bool) -> Hold:
+        """Hold the next request to this route until the test releases it."""
+        held = Hold(after_handling)
+        self.holds[(method.upper(), template)] = held
+        return held
 
     def calls(self, method: str, template: str) -> list[Recorded]:
         """The recorded requests to one route, oldest first."""
@@ -371,8 +412,16 @@ class StandIn:
             )
             self.requests.append(record)
             self.by_route[(request.method, template)].append(record)
+            hold = self.holds.pop((request.method, template), None)
+            if hold is not None and not hold.after_handling:
+                hold.arrived.set()
+                await hold.release.wait()
+                return _error(DiscordError(503, 0, "stand-in hold released"))
             response = await self._answer(Call(request, params, body, application), template, handler, record)
             record.status = response.status
+            if hold is not None:
+                hold.arrived.set()
+                await hold.release.wait()
             self._tick.set()
             self._tick = asyncio.Event()
             return response

@@ -2,47 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.protocols import Role
-from bot.repair import Change, Phase, Status
+from bot.repair import Change, Phase, Status, invitation
 from bot.storage import Database
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "mend.sqlite3")
-    await database.migrate()
-    yield database
-    await database.close()
-
-
 async def test_a_pair_has_one_open_rupture_per_server(db: Database) -> None:
-    first = await db.reserve_rupture(10, "quick", 1, 2, NOW)
+    first = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
     assert first is not None
     await db.attach_thread(first.id, 100)
-    assert await db.reserve_rupture(10, "quick", 2, 1, NOW) is None, "the same pair, either way round"
-    assert await db.reserve_rupture(11, "quick", 1, 2, NOW) is not None, "another server is another place"
-    assert await db.reserve_rupture(10, "quick", 1, 3, NOW) is not None
+    assert await db.reserve_rupture(invitation(10, "quick", 2, 1, NOW)) is None, "the same pair, either way round"
+    assert await db.reserve_rupture(invitation(11, "quick", 1, 2, NOW)) is not None, "another server is another place"
+    assert await db.reserve_rupture(invitation(10, "quick", 1, 3, NOW)) is not None
     found = await db.open_rupture_between(10, 2, 1)
     assert found is not None and found.thread_id == 100
 
 
 async def test_a_reservation_that_never_got_its_thread_expires(db: Database) -> None:
-    assert await db.reserve_rupture(10, "quick", 1, 2, NOW) is not None
-    assert await db.reserve_rupture(10, "quick", 1, 2, NOW + timedelta(seconds=30)) is None
-    assert await db.reserve_rupture(10, "quick", 1, 2, NOW + timedelta(minutes=3)) is not None
+    assert await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW)) is not None
+    assert await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW + timedelta(seconds=30))) is None
+    assert await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW + timedelta(minutes=3))) is not None
 
 
 async def test_save_is_compare_and_set(db: Database) -> None:
-    rupture = await db.reserve_rupture(10, "quick", 1, 2, NOW)
+    rupture = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
     assert rupture is not None
     moved = replace(rupture, status=Status.ACTIVE, phase=Phase.WRITE)
     saved = await db.save(Change(moved), rupture.version)
@@ -53,7 +41,7 @@ async def test_save_is_compare_and_set(db: Database) -> None:
 
 
 async def test_sealed_answers_live_only_until_unsealed(db: Database) -> None:
-    rupture = await db.reserve_rupture(10, "quick", 1, 2, NOW)
+    rupture = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
     assert rupture is not None
     collecting = replace(rupture, status=Status.ACTIVE, step=2, phase=Phase.COLLECT)
     saved = await db.save(Change(collecting, seal=(Role.SECOND, "I'll say so.")), rupture.version)

@@ -1,0 +1,153 @@
+"""When Mend checks in: waking hours across time zones, and what each sent check-in changes.
+
+Pure Python. Times are aware UTC inside; a person's IANA zone (via `zoneinfo`) is used only to
+read their quiet hours, so daylight-saving changes are handled by the zone database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.protocols import Role
+from bot.repair import Cadence, Due, FollowUp, Rupture, Status, plan
+
+UTC_ZONE = ZoneInfo("UTC")
+DEFAULT_QUIET_START = time(21, 0)
+DEFAULT_QUIET_END = time(9, 0)
+_MAX_SHIFTS = 8
+
+
+@dataclass(frozen=True)
+class Waking:
+    """One person's time zone and quiet hours (quiet from `quiet_start` to `quiet_end`, local)."""
+
+    zone: ZoneInfo = UTC_ZONE
+    quiet_start: time = DEFAULT_QUIET_START
+    quiet_end: time = DEFAULT_QUIET_END
+
+    def quiet_until(self, moment: datetime) -> datetime | None:
+        """If `moment` falls in this person's quiet hours, when they end (UTC); else None."""
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return None
+        local = moment.astimezone(self.zone)
+        now = local.time().replace(tzinfo=None)
+        if start < end:
+            quiet = start <= now < end
+            end_day = local.date()
+        else:
+            quiet = now >= start or now < end
+            end_day = local.date() + timedelta(days=1) if now >= start else local.date()
+        if not quiet:
+            return None
+        # A wall-clock end that does not exist (the spring-forward gap) resolves after the gap.
+        ends = datetime.combine(end_day, end, tzinfo=self.zone).astimezone(UTC)
+        return ends if ends > moment else None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A due item the sweep has claimed (committed before anything is sent), with its rupture."""
+
+    rupture: Rupture
+    attempt: int
+    first_claimed_at: datetime
+
+    @property
+    def due(self) -> Due:
+        assert self.rupture.due is not None
+        return self.rupture.due
+
+    @property
+    def due_at(self) -> datetime:
+        assert self.rupture.due_at is not None
+        return self.rupture.due_at
+
+
+class Result(StrEnum):
+    SENT = "sent"
+    QUIET = "quiet hours"
+    RETRY = "retry"
+    BLOCKED = "blocked"
+    GONE = "gone"
+    MOVED_ON = "moved on"
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What became of one claimed item; the sweep records a whole batch of these at once."""
+
+    claim: Claim
+    result: Result
+    recorded: Rupture | None = None
+    when: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.claim.due.value if self.result is Result.SENT else self.result.value
+
+
+def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:
+    """The first moment at or after `moment` outside everyone's quiet hours: delayed, never dropped."""
+    waking = list(people)
+    for _ in range(_MAX_SHIFTS):
+        ends = [end for person in waking if (end := person.quiet_until(moment)) is not None]
+        if not ends:
+            return moment
+        moment = max(ends)
+    return moment
+
+
+def checkin_sent(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
+    """After a check-in: the next one comes after the next, longer interval; after the last, none."""
+    stage = rupture.checkin_stage + 1
+    if stage >= len(cadence):
+        return replace(rupture, checkin_stage=stage, due_at=None, due=None)
+    return replace(rupture, checkin_stage=stage, due_at=now + cadence[stage], due=Due.CHECKIN)
+
+
+def reminder_sent(rupture: Rupture) -> Rupture:
+    """The invitation's one gentle reminder has gone; nothing more is due."""
+    return replace(rupture, invite_reminded=True, due_at=None, due=None)
+
+
+def break_over(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
+    """The break ended and both were told: check-ins start again from now."""
+    return plan(replace(rupture, paused_until=None, paused_by=None, updated_at=now), cadence)
+
+
+def followup_asked(rupture: Rupture, role: Role) -> Rupture:
+    """One person was asked about their commitment; the follow-up is done when nobody is left."""
+    asked = rupture.with_seat(role, followup=FollowUp.ASKED)
+    if FollowUp.PENDING in (asked.first.followup, asked.second.followup):
+        return asked
+    return replace(asked, due_at=None, due=None)
+
+
+def followup_answered(rupture: Rupture, role: Role) -> Rupture:
+    return rupture.with_seat(role, followup=FollowUp.ANSWERED)
+
+
+def still_due(rupture: Rupture, due: Due) -> bool:
+    """Whether a claimed item still applies to the rupture as it is now."""
+    if due is Due.INVITE_REMINDER:
+        return rupture.status is Status.INVITED
+    if due is Due.FOLLOWUP:
+        return rupture.status is Status.RESOLVED
+    return rupture.status is Status.ACTIVE
+
+
+def parse_cadence(text: str) -> Cadence:
+    """`"1,3,7"` → intervals of 1, 3 and 7 days; raises ValueError on anything else."""
+    problem = "check-in intervals are 1 to 5 numbers of days, each above 0 and at most 60, like 1,3,7"
+    try:
+        days = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(problem) from None
+    if not 0 < len(days) <= 5 or any(not 0 < d <= 60 for d in days):
+        raise ValueError(problem)
+    return tuple(timedelta(days=d) for d in days)

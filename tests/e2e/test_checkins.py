@@ -1,0 +1,269 @@
+"""Check-ins on the stand-in: the cadence, answers to them, quiet hours, breaks, reminders, follow-ups."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import MendBot
+from bot.repair import Due, Status
+from tests.e2e.steps import button, open_repair, posted, press, started_repair, titled, walk, write
+from tests.helpers import FakeClock, World
+from tests.standin.world import Channel, Permission
+
+
+async def sweep(mend: MendBot) -> Counter[str]:
+    """Run the check-in sweep now (the scheduler runs the same method every minute)."""
+    cog = mend.get_cog("Checkins")
+    assert cog is not None
+    outcomes: Counter[str] = await cog.sweep()  # type: ignore[attr-defined]
+    return outcomes
+
+
+def checkins(world: World, thread: Channel) -> list:  # type: ignore[type-arg]
+    return titled(world, thread, "Checking in")
+
+
+async def _rupture(mend: MendBot, thread: Channel):  # type: ignore[no-untyped-def]
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None
+    return rupture
+
+
+async def test_check_ins_come_after_a_day_then_three_then_seven_then_stop(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    thread = await started_repair(world)
+    clock.advance(hours=23)
+    assert await sweep(mend) == Counter()
+    clock.advance(hours=1)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    first = checkins(world, thread)[-1]
+    assert first.pings() == {f"user:{world.alex.id}", f"user:{world.sam.id}"}
+    assert [b["label"] for b in first.buttons()] == [
+        "We're okay now",
+        "Pick up where we left off",
+        "Snooze a day",
+        "Snooze 3 days",
+        "Stop checking in",
+    ]
+    for days in (1, 1, 0.99):
+        clock.advance(days=days)
+        assert await sweep(mend) == Counter(), "the second comes three days after the first"
+    clock.advance(days=0.01)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    clock.advance(days=6.9)
+    assert await sweep(mend) == Counter()
+    clock.advance(days=0.1)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    clock.advance(days=30)
+    assert await sweep(mend) == Counter()
+    assert len(checkins(world, thread)) == 3
+    assert (await _rupture(mend, thread)).dormant
+
+    status = await (await world.sam.slash("repair status", world.general)).reply()
+    assert "resting: Mend has stopped checking in" in status.text
+    assert status.message is not None
+    await (await world.sam.press(status.message, status.message.buttons()[0]["label"])).followup()
+    await posted(world, thread, "Picking up where you left off.")
+    rupture = await _rupture(mend, thread)
+    assert (rupture.due, rupture.due_at) == (Due.CHECKIN, clock.now() + timedelta(days=1))
+
+
+async def test_any_activity_restarts_the_cadence(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    clock.advance(days=1)
+    await sweep(mend)
+    clock.advance(hours=5)
+    await write(world, world.alex, thread, "Write", "Sorry I went quiet.")
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"checkin": 1}), "a day after the activity, not three"
+
+
+async def test_snooze_and_stop_are_private_and_shown_neutrally(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    clock.advance(days=1)
+    await sweep(mend)
+    sent = await world.alex.press(checkins(world, thread)[-1], "Snooze 3 days")
+    private = await sent.followup()
+    assert private.ephemeral and "Snoozed" in private.text
+    shown = await posted(world, thread, "Mend will check in again")
+    assert f"<t:{int((clock.now() + timedelta(days=3)).timestamp())}:R>" in shown.text
+    clock.advance(days=2)
+    assert await sweep(mend) == Counter()
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"checkin": 1})
+
+    await (await world.sam.press(checkins(world, thread)[-1], "Stop checking in")).followup()
+    await posted(world, thread, "Mend won't check in on this repair any more.")
+    clock.advance(days=60)
+    assert await sweep(mend) == Counter()
+    assert (await _rupture(mend, thread)).status is Status.ACTIVE, "stopping check-ins does not end the repair"
+
+
+async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    clock.advance(days=1)
+    await sweep(mend)
+    note = await (await world.alex.press(checkins(world, thread)[-1], "We're okay now")).followup()
+    assert f"Once {world.sam.mention} says so too" in note.text
+    await posted(world, thread, f"{world.alex.mention} says you're okay now.")
+    await press(world, world.sam, thread, "We're okay now")
+    await posted(world, thread, "You've both said you're okay now.")
+    assert (await _rupture(mend, thread)).status is Status.RESOLVED
+    await button(world, thread, "Name one thing I'll do")
+
+
+async def test_the_invitation_gets_one_gentle_reminder(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await open_repair(world, world.alex, world.sam)
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"reminder": 1})
+    reminder = titled(world, thread, "A gentle reminder")[-1]
+    assert reminder.pings() == {f"user:{world.sam.id}"}, "only the partner is reminded"
+    clock.advance(days=10)
+    assert await sweep(mend) == Counter()
+
+    other = await open_repair(world, world.outsider, world.sam)
+    await press(world, world.sam, other, "Not now")
+    clock.advance(days=2)
+    assert await sweep(mend) == Counter(), "after 'not now' Mend does not remind"
+
+
+async def test_the_end_of_a_break_is_announced_to_both(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    chooser = await press(world, world.sam, thread, "Take a break")
+    assert chooser.message is not None
+    await (await world.sam.press(chooser.message, "20 minutes")).followup()
+    clock.advance(minutes=19)
+    assert await sweep(mend) == Counter()
+    clock.advance(minutes=1)
+    assert await sweep(mend) == Counter({"pause_end": 1})
+    over = await posted(world, thread, "The break is over. Ready when you are.")
+    assert over.pings() == {f"user:{world.alex.id}", f"user:{world.sam.id}"}
+    assert over.buttons()[0]["label"] == "Write", "the current step comes with it"
+    opened = await (await world.alex.press(over, "Write")).reply()
+    assert opened.modal is not None
+
+
+async def test_quiet_hours_of_two_people_in_different_zones(world: World, mend: MendBot, clock: FakeClock) -> None:
+    await (await world.alex.slash("mend timezone", world.general, zone="America/New_York")).reply()
+    await (await world.sam.slash("mend timezone", world.general, zone="Europe/London")).reply()
+    clock.set(datetime(2026, 11, 27, 22, 0, tzinfo=UTC))
+    thread = await started_repair(world)
+    clock.set(datetime(2026, 11, 28, 22, 0, tzinfo=UTC))
+    assert await sweep(mend) == Counter({"quiet hours": 1})
+    assert checkins(world, thread) == []
+    rupture = await _rupture(mend, thread)
+    assert rupture.due_at == datetime(2026, 11, 29, 14, 0, tzinfo=UTC), "09:00 in New York, after London's 09:00"
+    clock.set(datetime(2026, 11, 29, 13, 59, tzinfo=UTC))
+    assert await sweep(mend) == Counter()
+    clock.set(datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
+    assert await sweep(mend) == Counter({"checkin": 1})
+
+
+@pytest.mark.parametrize(
+    ("zone", "due", "woken"),
+    [
+        ("America/New_York", datetime(2026, 3, 8, 6, 30, tzinfo=UTC), datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 11, 1, 6, 30, tzinfo=UTC), datetime(2026, 11, 1, 14, 0, tzinfo=UTC)),
+        ("Europe/London", datetime(2026, 3, 29, 2, 0, tzinfo=UTC), datetime(2026, 3, 29, 8, 0, tzinfo=UTC)),
+        ("Europe/London", datetime(2026, 10, 25, 2, 0, tzinfo=UTC), datetime(2026, 10, 25, 9, 0, tzinfo=UTC)),
+    ],
+)
+async def test_a_check_in_waits_for_morning_across_daylight_saving(
+    world: World, mend: MendBot, clock: FakeClock, zone: str, due: datetime, woken: datetime
+) -> None:
+    for person in (world.alex, world.sam):
+        await (await person.slash("mend timezone", world.general, zone=zone)).reply()
+    clock.set(due - timedelta(days=1))
+    thread = await started_repair(world)
+    clock.set(due)
+    assert await sweep(mend) == Counter({"quiet hours": 1})
+    clock.set(woken - timedelta(minutes=1))
+    assert await sweep(mend) == Counter()
+    clock.set(woken)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    assert len(checkins(world, thread)) == 1
+
+
+async def test_commitments_are_followed_up_privately_with_a_thread_fallback(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    world.sam.user.dms_open = False
+    thread = await started_repair(world)
+    await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
+    await write(world, world.alex, thread, "Name one thing I'll do", "Ask before the dishes pile up.")
+    await write(world, world.sam, thread, "Name one thing I'll do", "Say when I'm drained.")
+    clock.advance(days=3)
+    assert await sweep(mend) == Counter({"followup": 1})
+
+    dm = world.standin.dm_channel(world.alex.user)
+    assert dm is not None
+    question = world.standin.messages(dm)[-1]
+    assert "Did it happen?" in question.text
+    assert [b["label"] for b in question.buttons()] == ["Yes", "Partly", "Not yet"]
+    answer = await (await world.alex.with_guild(None).press(question, "Partly")).reply()
+    assert "Partly still counts" in answer.text
+
+    fallback = await posted(world, thread, "Mend has a private question for you")
+    assert fallback.pings() == {f"user:{world.sam.id}"}
+    assert "drained" not in fallback.text and "dishes" not in fallback.text
+    refused = await (await world.alex.press(fallback, "Answer privately")).reply()
+    assert refused.text == f"This question is for {world.sam.mention}."
+    private = await (await world.sam.press(fallback, "Answer privately")).reply()
+    assert private.ephemeral and private.message is not None
+    done = await (await world.sam.press(private.message, "Not yet")).reply()
+    assert done.ephemeral and "It isn't too late" in done.text
+    clock.advance(days=30)
+    assert await sweep(mend) == Counter(), "asked once"
+
+
+async def test_a_deleted_thread_closes_the_rupture(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    await world.standin.delete_channel(thread)
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"gone": 1})
+    assert (await _rupture(mend, thread)).status is Status.GONE
+    clock.advance(days=10)
+    assert await sweep(mend) == Counter()
+
+
+async def test_a_missing_permission_is_held_not_retried(
+    world: World, mend: MendBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    thread = await started_repair(world)
+    await world.standin.set_overwrite(world.general, world.application.bot, deny=Permission.SEND_MESSAGES_IN_THREADS)
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"blocked": 1})
+    assert f"Missing permission in guild {world.guild.id}" in caplog.text
+    clock.advance(days=5)
+    assert await sweep(mend) == Counter(), "held until the server's settings change"
+    assert checkins(world, thread) == []
+
+
+async def test_busy_or_failing_discord_is_retried_on_the_next_sweep(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    thread = await started_repair(world)
+    clock.advance(days=1)
+    world.standin.fail("POST", "/channels/{channel_id}/messages", 503, channel_id=thread.id)
+    assert await sweep(mend) == Counter({"retry": 1})
+    assert await sweep(mend) == Counter(), "not again within the same minute"
+    world.standin.fail("POST", "/channels/{channel_id}/messages", 429, retry_after=120.0, channel_id=thread.id)
+    clock.advance(minutes=1)
+    assert await sweep(mend) == Counter({"retry": 1})
+    clock.advance(minutes=1)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    assert len(checkins(world, thread)) == 1
+
+
+async def test_one_failure_does_not_stop_the_others(world: World, mend: MendBot, clock: FakeClock) -> None:
+    broken = await started_repair(world)
+    fine = await open_repair(world, world.outsider, world.sam)
+    await press(world, world.sam, fine, "I'm ready")
+    clock.advance(days=1)
+    world.standin.fail("POST", "/channels/{channel_id}/messages", 503, channel_id=broken.id)
+    assert await sweep(mend) == Counter({"retry": 1, "checkin": 1})
+    assert len(checkins(world, fine)) == 1

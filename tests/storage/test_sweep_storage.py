@@ -1,0 +1,82 @@
+"""The sweep's claims on a real SQLite file: claimed once, released at start, settled in one go."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.checkins import Handled, Result, checkin_sent
+from bot.repair import DEFAULT_CADENCE, Change, Due, Phase, Rupture, Status, invitation, plan
+from bot.storage import Database
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+async def _active(db: Database, pair: tuple[int, int], last_activity: datetime) -> Rupture:
+    reserved = await db.reserve_rupture(invitation(10, "quick", *pair, last_activity))
+    assert reserved is not None
+    await db.attach_thread(reserved.id, 1000 + reserved.id)
+    saved = await db.save(
+        Change(plan(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))),
+        reserved.version,
+    )
+    assert saved is not None
+    return saved
+
+
+async def test_only_due_items_are_claimed_and_each_only_once(db: Database) -> None:
+    due = await _active(db, (1, 2), NOW - timedelta(days=2))
+    await _active(db, (1, 3), NOW)
+    claims = await db.claim_due(NOW, lease=LEASE, limit=10)
+    assert [c.rupture.id for c in claims] == [due.id]
+    assert (claims[0].attempt, claims[0].due) == (1, Due.CHECKIN)
+    assert await db.claim_due(NOW, lease=LEASE, limit=10) == [], "claimed items are not claimed twice"
+    later = await db.claim_due(NOW + LEASE, lease=LEASE, limit=10)
+    assert [c.attempt for c in later] == [2], "an expired claim is taken again, and counted"
+    assert await db.release_claims() == 1
+    again = await db.claim_due(NOW + LEASE, lease=LEASE, limit=10)
+    assert [(c.attempt, c.first_claimed_at) for c in again] == [(3, NOW)]
+
+
+async def test_settling_records_moves_holds_and_releases(db: Database) -> None:
+    ruptures = [await _active(db, (1, n), NOW - timedelta(days=2)) for n in range(2, 7)]
+    claims = {c.rupture.id: c for c in await db.claim_due(NOW, lease=LEASE, limit=10)}
+    sent, quiet, retry, blocked, gone = (claims[r.id] for r in ruptures)
+    await db.settle(
+        [
+            Handled(sent, Result.SENT, checkin_sent(sent.rupture, DEFAULT_CADENCE, NOW)),
+            Handled(quiet, Result.QUIET, when=NOW + timedelta(hours=8)),
+            Handled(retry, Result.RETRY, when=NOW + timedelta(minutes=1)),
+            Handled(blocked, Result.BLOCKED),
+            Handled(gone, Result.GONE),
+        ]
+    )
+    recorded = await db.rupture(sent.rupture.id)
+    assert recorded is not None
+    assert (recorded.checkin_stage, recorded.due_at) == (1, NOW + timedelta(days=3))
+
+    def ids(claims: list) -> set[int]:  # type: ignore[type-arg]
+        return {c.rupture.id for c in claims}
+
+    assert ids(await db.claim_due(NOW + timedelta(minutes=1), lease=LEASE, limit=10)) == {retry.rupture.id}
+    assert ids(await db.claim_due(NOW + timedelta(hours=8), lease=LEASE, limit=10)) == {
+        retry.rupture.id,
+        quiet.rupture.id,
+    }, "the quiet one waits for morning; the retried one comes back once its claim runs out"
+    assert (await db.rupture(gone.rupture.id)).status is Status.GONE  # type: ignore[union-attr]
+    held = ids(await db.claim_due(NOW + timedelta(days=2), lease=LEASE, limit=10))
+    assert blocked.rupture.id not in held and gone.rupture.id not in held
+    assert await db.unblock(10) == 1
+    assert ids(await db.claim_due(NOW + timedelta(days=2), lease=LEASE, limit=10)) == {blocked.rupture.id}
+
+
+async def test_a_person_acting_after_the_claim_wins_over_the_record(db: Database) -> None:
+    rupture = await _active(db, (1, 2), NOW - timedelta(days=2))
+    [claim] = await db.claim_due(NOW, lease=LEASE, limit=10)
+    moved = await db.save(Change(plan(replace(rupture, updated_at=NOW))), rupture.version)
+    assert moved is not None
+    await db.settle([Handled(claim, Result.SENT, checkin_sent(claim.rupture, DEFAULT_CADENCE, NOW))])
+    current = await db.rupture(rupture.id)
+    assert current is not None and (current.checkin_stage, current.due_at) == (0, NOW + timedelta(days=1))
+    assert [c.attempt for c in await db.claim_due(NOW + timedelta(days=1), lease=LEASE, limit=10)] == [1]

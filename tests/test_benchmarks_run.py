@@ -1,0 +1,23 @@
+"""The benchmarks are not tests, but their smoke mode runs here so they cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_sweep_benchmark_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/sweep.py", "--smoke"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sweep database time" in result.stdout
+    assert "ratio" in result.stdout
