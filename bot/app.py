@@ -8,6 +8,8 @@ import json
 import logging
 import pkgutil
 import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS_HASH_KEY = "synced_commands"
 SHUTDOWN_GRACE = 10.0
+MISFIRE_GRACE = 3600
 
 
 def point_at_endpoints(settings: Settings) -> None:
@@ -112,6 +115,28 @@ class MendBot(commands.Bot):
     def knows_component(self, custom_id: str) -> bool:
         """Whether a button's `custom_id` matches one of Mend's templates."""
         return any(template.fullmatch(custom_id) for template in self._component_templates)
+
+    def run_every(
+        self, job_id: str, every: timedelta, job: Callable[[], Awaitable[object]], *, now_too: bool = False
+    ) -> None:
+        """Run `job` every `every` on the one scheduler: runs never overlap, missed runs collapse into
+        one, and a run up to an hour late still happens (APScheduler's default grace is one second).
+        """
+        self.scheduler.add_job(
+            job,
+            "interval",
+            seconds=every.total_seconds(),
+            id=job_id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE,
+            next_run_time=datetime.now(UTC) if now_too else None,
+            replace_existing=True,
+        )
+
+    def stop_running(self, job_id: str) -> None:
+        if self.scheduler.get_job(job_id) is not None:
+            self.scheduler.remove_job(job_id)
 
     def track_current_task(self) -> None:
         """Note the running interaction handler, so that a shutdown lets it finish first."""

@@ -45,10 +45,27 @@ class GuildSettings:
     repair_channel_id: int | None = None
     default_protocol: str | None = None
     checkin_days: str | None = None
+    member_role_id: int | None = None
 
     @property
     def cadence(self) -> Cadence:
         return parse_cadence(self.checkin_days) if self.checkin_days else DEFAULT_CADENCE
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """One audited change to a server's settings."""
+
+    actor_id: int | None
+    changed_at: datetime
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+_SETTINGS = ("repair_channel_id", "default_protocol", "checkin_days", "member_role_id")
+_ERASURE_DELAY = 30 * 86_400
+_MEMBERSHIP_CHECK_EVERY = 86_400
 
 
 class Database:
@@ -133,14 +150,53 @@ class Database:
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         async with self._lock:
-            row = await self._one(
-                "SELECT guild_id, repair_channel_id, default_protocol, checkin_days FROM guild_settings "
-                "WHERE guild_id = ?",
-                (guild_id,),
-            )
+            row = await self._one(f"SELECT {', '.join(_SETTINGS)} FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return GuildSettings(guild_id)
-        return GuildSettings(row["guild_id"], row["repair_channel_id"], row["default_protocol"], row["checkin_days"])
+        return GuildSettings(guild_id, **{name: row[name] for name in _SETTINGS})
+
+    async def change_guild_settings(
+        self, guild_id: int, actor_id: int, now: datetime, **changes: int | str | None
+    ) -> GuildSettings:
+        """Change some of a server's settings, auditing each change; held check-ins are retried."""
+        unknown = set(changes) - set(_SETTINGS)
+        if unknown:
+            raise ValueError(f"not a server setting: {sorted(unknown)}")
+        current = await self.guild_settings(guild_id)
+        stamp = to_timestamp(now)
+        changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                f"INSERT INTO guild_settings (guild_id, updated_at, {', '.join(_SETTINGS)}) "
+                f"VALUES (?, ?, {', '.join('?' * len(_SETTINGS))}) ON CONFLICT (guild_id) DO UPDATE SET "
+                f"updated_at = excluded.updated_at, {', '.join(f'{k} = excluded.{k}' for k in _SETTINGS)}",
+                (guild_id, stamp, *(changes.get(k, getattr(current, k)) for k in _SETTINGS)),
+            )
+            await self._connection.executemany(
+                "INSERT INTO settings_audit (guild_id, actor_id, changed_at, field, old_value, new_value) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (guild_id, actor_id, stamp, field, _text(getattr(current, field)), _text(value))
+                    for field, value in changed.items()
+                ],
+            )
+            await self._connection.execute(
+                "UPDATE ruptures SET due_blocked = 0 WHERE guild_id = ? AND due_blocked = 1", (guild_id,)
+            )
+        return await self.guild_settings(guild_id)
+
+    async def settings_changes(self, guild_id: int, limit: int = 5) -> list[SettingsChange]:
+        """The latest audited changes to a server's settings, newest first."""
+        async with self._lock:
+            rows = await self._all(
+                "SELECT actor_id, changed_at, field, old_value, new_value FROM settings_audit "
+                "WHERE guild_id = ? ORDER BY changed_at DESC, id DESC LIMIT ?",
+                (guild_id, limit),
+            )
+        return [
+            SettingsChange(r["actor_id"], from_timestamp(r["changed_at"]), r["field"], r["old_value"], r["new_value"])
+            for r in rows
+        ]
 
     # -- people ---------------------------------------------------------------------------------
 
@@ -174,6 +230,126 @@ class Database:
                 f"ON CONFLICT (user_id) DO UPDATE SET {updates}",
                 (user_id, *values.values()),
             )
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    async def add_block(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                "INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
+                (blocker_id, blocked_id, to_timestamp(now)),
+            )
+
+    async def remove_block(self, blocker_id: int, blocked_id: int) -> bool:
+        async with self._lock, self._transaction():
+            cursor = await self._connection.execute(
+                "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
+            )
+            return cursor.rowcount > 0
+
+    async def blocks_invites(self, blocker_id: int, inviter_id: int) -> bool:
+        """Whether `blocker_id` has blocked `inviter_id` from inviting them."""
+        async with self._lock:
+            row = await self._one(
+                "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, inviter_id)
+            )
+        return row is not None
+
+    # -- membership and erasure -----------------------------------------------------------------
+
+    async def note_member(self, guild_id: int, user_id: int, now: datetime) -> None:
+        """Someone Mend holds data about is in this server (checked again daily while they have data)."""
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, left_at = NULL",
+                (guild_id, user_id, to_timestamp(now)),
+            )
+
+    async def memberships_to_check(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(server, person) pairs not checked for a day, oldest first."""
+        async with self._lock:
+            rows = await self._all(
+                "SELECT guild_id, user_id FROM memberships WHERE checked_at <= ? ORDER BY checked_at LIMIT ?",
+                (to_timestamp(now) - _MEMBERSHIP_CHECK_EVERY, limit),
+            )
+        return [(row["guild_id"], row["user_id"]) for row in rows]
+
+    async def record_membership(self, guild_id: int, user_id: int, present: bool, now: datetime) -> None:
+        stamp = to_timestamp(now)
+        async with self._lock, self._transaction():
+            await self._connection.execute(
+                "UPDATE memberships SET checked_at = ?, left_at = CASE WHEN ? THEN NULL ELSE coalesce(left_at, ?) END "
+                "WHERE guild_id = ? AND user_id = ?",
+                (stamp, present, stamp, guild_id, user_id),
+            )
+
+    async def departed(self, now: datetime) -> list[int]:
+        """People who left every server Mend knows them in, thirty days ago or more."""
+        async with self._lock:
+            rows = await self._all(
+                "SELECT user_id FROM memberships GROUP BY user_id "
+                "HAVING count(*) = count(left_at) AND max(left_at) <= ?",
+                (to_timestamp(now) - _ERASURE_DELAY,),
+            )
+        return [row["user_id"] for row in rows]
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Every row Mend holds about a person (not others' private choices about them)."""
+        async with self._lock:
+            people = await self._all("SELECT * FROM people WHERE user_id = ?", (user_id,))
+            ruptures = await self._all(
+                f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE first_id = ? OR second_id = ? ORDER BY id",
+                (user_id, user_id),
+            )
+            sealed = await self._all(
+                "SELECT s.rupture_id, s.step, s.role, s.text FROM sealed_answers s "
+                "JOIN ruptures r ON r.id = s.rupture_id "
+                "WHERE (s.role = 'first' AND r.first_id = ?) OR (s.role = 'second' AND r.second_id = ?)",
+                (user_id, user_id),
+            )
+            blocks = await self._all("SELECT blocked_id, created_at FROM blocks WHERE blocker_id = ?", (user_id,))
+            memberships = await self._all("SELECT * FROM memberships WHERE user_id = ?", (user_id,))
+            audit = await self._all("SELECT * FROM settings_audit WHERE actor_id = ?", (user_id,))
+        return {
+            "person": [dict(row) for row in people],
+            "ruptures": [dict(zip(_RUPTURE_FIELDS, row, strict=False)) for row in ruptures],
+            "sealed_answers": [dict(row) for row in sealed],
+            "blocks_you_made": [dict(row) for row in blocks],
+            "servers_you_were_seen_in": [dict(row) for row in memberships],
+            "settings_changes_you_made": [dict(row) for row in audit],
+        }
+
+    async def erase(self, user_id: int) -> list[Rupture]:
+        """Erase a person: their settings, blocks, answers and place in every rupture.
+
+        Ruptures they were in stay for the other person, anonymised, and open ones are closed.
+        Returns the ruptures that were open, so the other person can be told, neutrally.
+        """
+        async with self._lock:
+            async with self._transaction():
+                open_rows = await self._all(
+                    f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE (first_id = ? OR second_id = ?) "
+                    "AND status IN ('invited', 'active')",
+                    (user_id, user_id),
+                )
+                for statement in (
+                    "DELETE FROM sealed_answers WHERE rupture_id IN (SELECT id FROM ruptures WHERE first_id = ?) "
+                    "AND role = 'first'",
+                    "DELETE FROM sealed_answers WHERE rupture_id IN (SELECT id FROM ruptures WHERE second_id = ?) "
+                    "AND role = 'second'",
+                    "UPDATE ruptures SET status = 'erased', phase = 'closed', due_at = NULL, due_kind = NULL, "
+                    "version = version + 1 WHERE (first_id = ?1 OR second_id = ?1) AND status IN ('invited', 'active')",
+                    "UPDATE ruptures SET first_id = NULL, first_commitment_message_id = NULL WHERE first_id = ?",
+                    "UPDATE ruptures SET second_id = NULL, second_commitment_message_id = NULL WHERE second_id = ?",
+                    "UPDATE settings_audit SET actor_id = NULL WHERE actor_id = ?",
+                    "DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1",
+                    "DELETE FROM memberships WHERE user_id = ?",
+                    "DELETE FROM people WHERE user_id = ?",
+                ):
+                    await self._connection.execute(statement, (user_id,))
+            await self._scrub_wal()
+        return [_to_rupture(row) for row in open_rows]
 
     # -- the sweep ------------------------------------------------------------------------------
 
@@ -303,6 +479,11 @@ class Database:
             except sqlite3.IntegrityError:
                 return None
             rupture_id = cursor.lastrowid
+            await self._connection.executemany(
+                "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, left_at = NULL",
+                [(draft.guild_id, person, values["created_at"]) for person in pair[:2]],
+            )
         found = await self.rupture(int(rupture_id or 0))
         assert found is not None
         return found
@@ -340,9 +521,9 @@ class Database:
             )
 
     async def forget_reservation(self, rupture_id: int) -> None:
-        """Drop a reservation whose thread could not be made."""
+        """Drop a rupture whose opening failed before anyone could act on it."""
         async with self._lock, self._transaction():
-            await self._connection.execute("DELETE FROM ruptures WHERE id = ? AND thread_id IS NULL", (rupture_id,))
+            await self._connection.execute("DELETE FROM ruptures WHERE id = ? AND version = 0", (rupture_id,))
 
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
@@ -441,6 +622,10 @@ class Database:
     async def _all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self._connection.execute(sql, tuple(parameters)) as cursor:
             return list(await cursor.fetchall())
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _waking(row: sqlite3.Row | None) -> Waking:

@@ -40,8 +40,10 @@ from bot.repair import (
     decide,
     turn,
 )
+from cogs._safety import ResourcesButton
 from cogs._ui import (
     COLOUR,
+    NO_PINGS,
     QUIET,
     Interaction,
     defer,
@@ -612,21 +614,30 @@ async def tidy(
     old = before.prompt_message_id
     try:
         if old is not None and (after.phase is Phase.CLOSED or _needs_new_prompt(before, change)):
-            await thread.get_partial_message(old).edit(view=None)
+            await thread.get_partial_message(old).edit(view=_retired_view(before))
         elif old is not None and after.phase in (Phase.COLLECT, Phase.COMMITMENTS):
             # The prompt may share its message with words posted before it: replace only the prompt.
             message = interaction.message if interaction.message and interaction.message.id == old else None
             message = message or await thread.fetch_message(old)
             embed, view = render_prompt(after, protocol)
-            await message.edit(embeds=[*message.embeds[:-1], embed], view=view)
+            await message.edit(embeds=[*message.embeds[:-1], embed], view=view, allowed_mentions=NO_PINGS)
         if _acknowledged(before, after) and interaction.message is not None:
             embeds = interaction.message.embeds
             embeds[-1].set_footer(text=f"✓ Acknowledged by {interaction.user.display_name}")
-            await interaction.message.edit(embeds=embeds, view=None)
+            await interaction.message.edit(embeds=embeds, view=None, allowed_mentions=NO_PINGS)
         if after.phase is Phase.CLOSED:
             await archive(interaction.client, thread.id)
     except discord.HTTPException:
         log.warning("Could not tidy the thread of rupture %s", after.id, exc_info=True)
+
+
+def _retired_view(before: Rupture) -> discord.ui.View | None:
+    """What stays on a prompt once it is done: the invitation keeps its help-and-safety button."""
+    if before.phase is not Phase.INVITATION:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ResourcesButton())
+    return view
 
 
 def _acknowledged(before: Rupture, after: Rupture) -> bool:

@@ -23,6 +23,45 @@ MESSAGE_EMBED_CHARACTERS = 6000
 
 Interaction = discord.Interaction[MendBot]
 
+# What Mend needs where it opens threads, by the names Discord shows in channel settings.
+NEEDED_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "create_private_threads": "Create Private Threads",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+    "read_message_history": "Read Message History",
+}
+
+
+def protocol_choices(bot: MendBot, typed: str) -> list[discord.app_commands.Choice[str]]:
+    """The installed protocols whose name or key contains what the person typed (for autocomplete)."""
+    typed = typed.lower()
+    return [
+        discord.app_commands.Choice(name=p.name, value=key)
+        for key, p in bot.protocols.items()
+        if typed in p.name.lower() or typed in key
+    ][:25]
+
+
+def missing_permissions(channel: discord.TextChannel) -> list[str]:
+    """The permissions Mend needs in `channel` that it does not have, by their names in Discord."""
+    granted = channel.permissions_for(channel.guild.me)
+    return [name for attribute, name in NEEDED_PERMISSIONS.items() if not getattr(granted, attribute)]
+
+
+def who_can_read_private_threads(channel: discord.TextChannel) -> list[str]:
+    """Everyone who can read any private thread in `channel`: Administrator or Manage Threads there."""
+    guild = channel.guild
+    readers = [f"{guild.owner.mention if guild.owner else f'<@{guild.owner_id}>'} (the server owner)"]
+    for role in sorted(guild.roles, key=lambda r: r.position, reverse=True):
+        granted = channel.permissions_for(role)
+        if granted.administrator or granted.manage_threads:
+            readers.append("everyone" if role.is_default() else role.mention)
+    for target, overwrite in channel.overwrites.items():
+        if isinstance(target, discord.Member | discord.Object) and overwrite.manage_threads:
+            readers.append(f"<@{target.id}>")
+    return readers
+
 
 def when(moment: datetime, style: str = "f") -> str:
     """A Discord timestamp: every reader sees it in their own time zone."""

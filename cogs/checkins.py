@@ -141,21 +141,10 @@ class Checkins(commands.Cog):
         released = await self.bot.db.release_claims()
         if released:
             log.info("Released %d claim(s) left by the previous process", released)
-        self.bot.scheduler.add_job(
-            self.sweep,
-            "interval",
-            seconds=SWEEP_EVERY.total_seconds(),
-            id="checkin-sweep",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=int(timedelta(hours=1).total_seconds()),
-            next_run_time=datetime.now().astimezone(),
-            replace_existing=True,
-        )
+        self.bot.run_every("checkin-sweep", SWEEP_EVERY, self.sweep, now_too=True)
 
     async def cog_unload(self) -> None:
-        if self.bot.scheduler.get_job("checkin-sweep") is not None:
-            self.bot.scheduler.remove_job("checkin-sweep")
+        self.bot.stop_running("checkin-sweep")
 
     async def sweep(self) -> Counter[str]:
         """Handle everything due now, in batches; return how each item ended (for logs and tests).

@@ -14,6 +14,7 @@ from bot.app import MendBot, answer_privately
 from bot.protocols import Protocol, Role
 from bot.repair import Action, Mark, Rupture, Status, current_step, invitation, turn
 from cogs import _turns
+from cogs._safety import ResourcesButton
 from cogs._ui import (
     COLOUR,
     Interaction,
@@ -21,12 +22,16 @@ from cogs._ui import (
     discord_problem,
     guarded,
     mention,
+    missing_permissions,
+    protocol_choices,
     when,
 )
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PROTOCOL = "quick"
+# What an opener sees whenever the other person isn't available, for whatever private reason.
+NOT_RIGHT_NOW = "Not right now. Nothing more is needed from you for the moment."
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 CONSENT_TEMPLATE = re.compile(r"mend:consent:(?P<partner>\d{1,19}):(?P<protocol>[a-z0-9-]{1,40}):(?P<answer>yes|no)")
 PRIVACY_NOTICE = (
@@ -34,12 +39,6 @@ PRIVACY_NOTICE = (
     "(people with Manage Threads or Administrator) can read private threads.** What you write is "
     "posted there; Mend itself does not keep your words."
 )
-NEEDED_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "create_private_threads": "Create Private Threads",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-}
 
 
 def help_embed(bot: MendBot) -> discord.Embed:
@@ -199,12 +198,7 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
 
     @start.autocomplete("protocol")
     async def protocol_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        typed = current.lower()
-        return [
-            app_commands.Choice(name=p.name, value=key)
-            for key, p in self.bot.protocols.items()
-            if typed in p.name.lower() or typed in key
-        ][:25]
+        return protocol_choices(self.bot, current)
 
     @app_commands.command(name="status", description="Where your open repairs stand (only you see this)")
     async def status(self, interaction: Interaction) -> None:
@@ -314,6 +308,14 @@ async def preflight(interaction: Interaction, partner: discord.Member | discord.
         return "Repairs are between people; bots can't take part."
     if not isinstance(partner, discord.Member):
         return f"{partner.mention} isn't in this server, so Mend can't invite them here."
+    settings = await bot.db.guild_settings(interaction.guild_id or 0)
+    role = settings.member_role_id
+    if role is not None and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role) is None:
+        return f"Mend is set up here for people with the <@&{role}> role; an admin can add you to it."
+    if role is not None and partner.get_role(role) is None:
+        return f"{partner.mention} doesn't have the <@&{role}> role that Mend is set up for here."
+    if await bot.db.blocks_invites(partner.id, interaction.user.id):
+        return NOT_RIGHT_NOW
     existing = await bot.db.open_rupture_between(interaction.guild_id or 0, interaction.user.id, partner.id)
     if existing is not None and existing.thread_id is not None:
         return f"You two already have an open repair: <#{existing.thread_id}>."
@@ -344,12 +346,6 @@ async def repair_channel(interaction: Interaction) -> discord.TextChannel | None
         if isinstance(channel, discord.Thread):
             channel = channel.parent
     return channel if isinstance(channel, discord.TextChannel) else None
-
-
-def missing_permissions(channel: discord.TextChannel) -> list[str]:
-    """The permissions Mend needs in `channel` that it does not have, by their names in Discord."""
-    granted = channel.permissions_for(channel.guild.me)
-    return [name for attribute, name in NEEDED_PERMISSIONS.items() if not getattr(granted, attribute)]
 
 
 async def ask_consent(interaction: Interaction, partner: discord.Member, protocol: str, topic: str | None) -> None:
@@ -430,6 +426,7 @@ async def post_invitation(thread: discord.Thread, rupture: Rupture, protocol: Pr
     ):
         view.add_item(_turns.TurnButton(rupture.id, rupture.position, action, label, style=style))
     view.add_item(_turns.LeaveButton(rupture.id, "ask", "Withdraw"))
+    view.add_item(ResourcesButton())
     # The content is Mend's own and mentions only the partner, so letting user mentions through pings
     # just them. (A list of ids would be sent as integers, which Discord's spec does not accept.)
     only_partner = discord.AllowedMentions(everyone=False, users=True, roles=False, replied_user=False)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.repair import Due
 from bot.storage import Database
-from tests.e2e.steps import titled
+from tests.e2e.steps import started_repair, titled
 from tests.e2e.test_checkins import sweep
 from tests.helpers import FakeClock, Harness, LogWatcher, World, bot_environment, seed_active_rupture, spawn_bot
 from tests.standin.actors import Person
@@ -49,9 +49,11 @@ async def test_after_three_days_down_each_rupture_gets_exactly_one_check_in(
 
 async def test_the_sweep_is_one_interval_job_that_catches_up(world: World, harness: Harness) -> None:
     mend = await harness.start()
-    jobs = mend.scheduler.get_jobs()
-    assert [job.id for job in jobs] == ["checkin-sweep"]
-    job = jobs[0]
+    await started_repair(world)
+    assert {job.id for job in mend.scheduler.get_jobs()} == {"checkin-sweep", "membership-check"}, (
+        "a fixed set of jobs: no job per rupture that could drift from the database"
+    )
+    job = mend.scheduler.get_job("checkin-sweep")
     assert job.coalesce is True
     assert job.max_instances == 1
     assert job.misfire_grace_time >= 3600, "APScheduler's default of one second would drop missed runs"

@@ -35,7 +35,10 @@ async def test_an_outsider_is_refused_privately_on_every_button(world: World, me
         before, count = await _state(mend, thread), len(world.standin.messages(thread))
         reply = await (await world.outsider.press(invitation, label)).reply()
         assert reply.ephemeral
-        assert reply.text == f"This repair is between {world.alex.mention} and {world.sam.mention}."
+        if label == "Help and safety":
+            assert "Crisis and suicide lines" in reply.text, "help is there for anyone who can see it"
+        else:
+            assert reply.text == f"This repair is between {world.alex.mention} and {world.sam.mention}."
         assert await _state(mend, thread) == before
         assert len(world.standin.messages(thread)) == count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bot.app import MendBot
@@ -51,3 +52,24 @@ async def test_no_written_sentence_stays_in_the_database_files(world: World, har
     assert leftovers() == [], "while running"
     await harness.stop()
     assert leftovers() == [], "after shutting down"
+
+
+async def test_every_request_carrying_written_words_allows_no_mentions(world: World, mend: MendBot) -> None:
+    thread = await open_repair(world, world.alex, world.sam)
+    await press(world, world.sam, thread, "I'm ready")
+    written = await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
+    await write(world, world.alex, thread, "Name one thing I'll do", "Ask for a pause sooner.")
+    await press(world, world.sam, thread, "Acknowledge")
+    await posted(world, thread, "Acknowledged by")
+    written.append("Ask for a pause sooner.")
+    carrying = [
+        request
+        for request in world.standin.requests
+        if request.body is not None and any(sentence in json.dumps(request.body) for sentence in written)
+    ]
+    assert {(r.method, r.template) for r in carrying} >= {
+        ("POST", "/channels/{channel_id}/messages"),
+        ("PATCH", "/channels/{channel_id}/messages/{message_id}"),
+    }
+    for request in carrying:
+        assert request.body.get("allowed_mentions") == {"parse": []}, (request.method, request.template)

@@ -65,7 +65,7 @@ class Person:
     def mention(self) -> str:
         return f"<@{self.user.id}>"
 
-    async def slash(self, command: str, channel: Channel, **options: Any) -> Sent:
+    async def slash(self, command: str, channel: Channel, /, **options: Any) -> Sent:
         """Run `/command` (words separated by spaces for subcommands) with the given options."""
         name, *path = command.split()
         definition = self.application.command(name, self.guild.id if self.guild else None)
@@ -88,7 +88,7 @@ class Person:
             data["resolved"] = resolved
         return await self._send(2, channel, data)
 
-    async def autocomplete(self, command: str, channel: Channel, focused: str, **options: Any) -> Callback:
+    async def autocomplete(self, command: str, channel: Channel, focused: str, /, **options: Any) -> Callback:
         """Type into option `focused` and return the bot's suggestions."""
         name, *path = command.split()
         definition = self.application.command(name, self.guild.id if self.guild else None)

@@ -31,6 +31,7 @@ _INTENT_OF_EVENT = {
     "CHANNEL_CREATE": 1 << 0,
     "CHANNEL_UPDATE": 1 << 0,
     "CHANNEL_DELETE": 1 << 0,
+    "GUILD_ROLE_CREATE": 1 << 0,
     "THREAD_CREATE": 1 << 0,
     "THREAD_UPDATE": 1 << 0,
     "THREAD_DELETE": 1 << 0,

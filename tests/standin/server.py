@@ -291,6 +291,18 @@ class StandIn:
         self.guilds[parent.guild_id].channels[thread.id] = thread
         return thread
 
+    async def create_text_channel(self, guild: Guild, name: str) -> Channel:
+        """A channel an admin creates while the bot is running (it hears CHANNEL_CREATE)."""
+        channel = self.add_text_channel(guild, name)
+        await self._to_guild_bots(guild, "CHANNEL_CREATE", channel.payload())
+        return channel
+
+    async def create_role(self, guild: Guild, name: str, permissions: int) -> Role:
+        """A role an admin creates while the bot is running (it hears GUILD_ROLE_CREATE)."""
+        role = self.add_role(guild, name, permissions)
+        await self._to_guild_bots(guild, "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
+        return role
+
     def application_by_token(self, token: str) -> Application | None:
         return self.applications.get(token)
 
@@ -394,6 +406,12 @@ class StandIn:
         channel = Channel(self.snowflakes.next(), ChannelType.DM, user.username, recipient=with_user)
         self.channels[channel.id] = channel
         return channel
+
+    def forge_message(self, channel: Channel, author: User, components: list[dict[str, Any]]) -> Message:
+        """A message as if posted earlier (say by an older or buggy bot), with whatever buttons it has."""
+        message = Message(self.snowflakes.next(), channel.id, author, self.clock(), content="", components=components)
+        channel.messages[message.id] = message
+        return message
 
     def messages(self, channel: Channel, *, seen_by: int | None = None) -> list[Message]:
         """Messages in a channel, oldest first; ephemeral ones only for the person who saw them."""
@@ -588,6 +606,7 @@ class StandIn:
         if kind == 4:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
             message.interaction_id = pending.id
+            message.files = dict(call.request["files"].values())
             pending.original = message
         elif kind == 5:
             loading = {"flags": (data.get("flags") or 0) | _LOADING}
@@ -632,6 +651,7 @@ class StandIn:
             message = self._edit(pending.original, {**data, "flags": pending.original.flags & ~_LOADING})
         else:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
+        message.files = dict(call.request["files"].values())
         await pending.followups.put(message)
         return _json(message.payload(pending.channel.guild_id))
 
@@ -904,10 +924,15 @@ def _embed_size(embed: dict[str, Any]) -> int:
 
 
 async def _read_body(request: web.Request) -> Any:
+    """The JSON body; for a multipart upload, its `payload_json` (the files go to `request["files"]`)."""
+    request["files"] = {}
     if not request.can_read_body:
         return None
     if request.content_type == "multipart/form-data":
         form = await request.post()
+        for name, value in form.items():
+            if isinstance(value, web.FileField):
+                request["files"][name] = (value.filename, value.file.read())
         raw = form.get("payload_json")
         return json.loads(str(raw)) if raw is not None else None
     text = await request.text()

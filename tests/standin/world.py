@@ -170,7 +170,7 @@ class Message:
     visible_to: int | None = None  # ephemeral messages are seen by one person
     edited_at: datetime | None = None
     interaction_id: int | None = None
-    mention_user_ids: list[int] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
 
     EPHEMERAL = 1 << 6
 
@@ -190,7 +190,16 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": [
+                {
+                    "id": str(self.id + index + 1),
+                    "filename": name,
+                    "size": len(content),
+                    "url": f"https://cdn.invalid/{name}",
+                    "proxy_url": f"https://cdn.invalid/{name}",
+                }
+                for index, (name, content) in enumerate(self.files.items())
+            ],
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

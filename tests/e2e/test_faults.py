@@ -1,0 +1,108 @@
+"""Discord failing at each call of the main flows: a clear word to the person, or the action completes.
+
+Nothing is recorded as done that did not happen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import MendBot
+from bot.repair import Phase, Status
+from tests.e2e.steps import button, open_repair, posted, press, repair_threads, started_repair, write
+from tests.helpers import World
+
+THREADS = ("POST", "/channels/{channel_id}/threads")
+MEMBERS = ("PUT", "/channels/{channel_id}/thread-members/{user_id}")
+MESSAGES = ("POST", "/channels/{channel_id}/messages")
+EDITS = ("PATCH", "/channels/{channel_id}/messages/{message_id}")
+CALLBACK = ("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
+WORDS = {403: "Discord says Mend is missing a permission there", 404: "the thread or message is gone"}
+
+
+async def _consented(world: World) -> None:
+    await open_repair(world, world.outsider, world.alex)
+
+
+@pytest.mark.parametrize("route", [THREADS, MEMBERS, MESSAGES])
+@pytest.mark.parametrize("status", [403, 404])
+async def test_opening_fails_plainly_and_leaves_nothing_behind(
+    world: World, mend: MendBot, route: tuple[str, str], status: int
+) -> None:
+    await _consented(world)
+    world.standin.fail(*route, status, code=50013 if status == 403 else 10003)
+    sent = await world.outsider.slash("repair start", world.general, partner=world.sam.user)
+    await sent.reply()
+    answer = await sent.followup()
+    assert answer.ephemeral
+    assert answer.text == f"Mend couldn't open the thread: {WORDS[status]}."
+    assert await mend.db.open_rupture_between(world.guild.id, world.outsider.id, world.sam.id) is None
+    retry = await open_repair(world, world.outsider, world.sam)
+    assert retry in repair_threads(world), "the pair can try again straight away"
+
+
+@pytest.mark.parametrize("route", [THREADS, MEMBERS, MESSAGES, CALLBACK])
+@pytest.mark.parametrize("status", [429, 500])
+async def test_opening_completes_after_a_rate_limit_or_a_server_error(
+    world: World, mend: MendBot, route: tuple[str, str], status: int
+) -> None:
+    await _consented(world)
+    world.standin.fail(*route, status, retry_after=0.05)
+    thread = await open_repair(world, world.outsider, world.sam)
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.INVITED
+
+
+@pytest.mark.parametrize("status", [403, 503])
+async def test_a_turn_that_cannot_be_posted_is_undone_and_the_words_given_back(
+    world: World, mend: MendBot, status: int
+) -> None:
+    thread = await started_repair(world)
+    before = await mend.db.rupture_in_thread(thread.id)
+    world.standin.fail(*MESSAGES, status, code=50013, channel_id=thread.id)
+    opened = await press(world, world.alex, thread, "Write")
+    sent = await world.alex.submit(opened, "I felt left out on Sunday.")
+    await sent.reply()
+    answer = await sent.followup()
+    assert answer.ephemeral
+    assert answer.text.startswith("Nothing was changed:")
+    assert "I felt left out on Sunday." in answer.text, "the words come back to the writer"
+    after = await mend.db.rupture_in_thread(thread.id)
+    assert after is not None and before is not None
+    assert (after.position, after.status) == (before.position, before.status), "nothing recorded as done"
+    await write(world, world.alex, thread, "Write", "I felt left out on Sunday.")
+    await posted(world, thread, "I felt left out on Sunday.")
+
+
+async def test_a_turn_whose_thread_was_deleted_closes_the_repair(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    opened = await press(world, world.alex, thread, "Write")
+    await world.standin.delete_channel(thread)
+    sent = await world.alex.submit(opened, "Are you there?")
+    await sent.reply()
+    answer = await sent.followup()
+    assert answer.text.startswith("This repair's thread has been deleted")
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.GONE
+
+
+@pytest.mark.parametrize("status", [429, 500])
+async def test_a_turn_completes_through_a_retried_post_and_a_failed_tidy_up(
+    world: World, mend: MendBot, status: int
+) -> None:
+    thread = await started_repair(world)
+    world.standin.fail(*MESSAGES, status, retry_after=0.05, channel_id=thread.id)
+    world.standin.fail(*EDITS, 403, code=50013)
+    await write(world, world.alex, thread, "Write", "It stung.")
+    await posted(world, thread, "It stung.")
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.phase is Phase.MIRROR
+
+
+async def test_a_press_during_a_gateway_drop_is_delivered_on_resume(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    prompt = await button(world, thread, "Write")
+    await world.standin.drop_gateway(world.application)
+    opened = await (await world.alex.press(prompt, "Write")).reply()
+    assert opened.modal is not None
+    assert world.standin.gateway.resumes

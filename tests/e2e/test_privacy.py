@@ -1,0 +1,105 @@
+"""Privacy: what Mend keeps, a private export, a complete erase, and erasure after leaving."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.app import MendBot
+from bot.repair import Status
+from tests.e2e.steps import open_repair, posted, started_repair, write
+from tests.helpers import FakeClock, Harness, World
+
+
+def _traces(database: Path, user_id: int, name: str) -> list[str]:
+    """Where a person's id or name still appears in the database files (main file, WAL, journal)."""
+    needles = {
+        "id as text": str(user_id).encode(),
+        "id as a 64-bit integer": user_id.to_bytes(8, "big"),
+        "name": name.encode(),
+    }
+    files = [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-journal")) if p.exists()]
+    contents = b"".join(p.read_bytes() for p in files)
+    return [label for label, needle in needles.items() if needle in contents]
+
+
+async def test_privacy_about_says_what_is_kept_and_who_can_read(world: World, mend: MendBot) -> None:
+    reply = await (await world.alex.slash("privacy about", world.general)).reply()
+    assert reply.ephemeral
+    assert "Your words are not kept." in reply.text
+    assert "server moderators and admins" in reply.text
+
+
+async def test_export_is_a_private_json_file_of_everything_held(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    await (await world.alex.slash("mend timezone", world.general, zone="Europe/Paris")).reply()
+    await (await world.alex.slash("mend block", world.general, member=world.outsider.user)).reply()
+    reply = await (await world.alex.slash("privacy export", world.general)).reply()
+    assert reply.ephemeral
+    assert reply.message is not None
+    data = json.loads(reply.message.files["mend-data.json"])
+    assert data["user_id"] == str(world.alex.id)
+    assert data["person"][0]["timezone"] == "Europe/Paris"
+    assert [r["thread_id"] for r in data["ruptures"]] == [thread.id]
+    assert [b["blocked_id"] for b in data["blocks_you_made"]] == [world.outsider.id]
+    sams = json.loads(
+        (await (await world.sam.slash("privacy export", world.general)).reply()).message.files[  # type: ignore[union-attr]
+            "mend-data.json"
+        ]
+    )
+    assert sams["blocks_you_made"] == [], "someone else's block is their private choice, not Sam's data"
+
+
+async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: World, harness: Harness) -> None:
+    mend = await harness.start()
+    thread = await started_repair(world)
+    await write(world, world.alex, thread, "Write", "Something only I would say.")
+    await (await world.alex.slash("mend timezone", world.general, zone="Asia/Tokyo")).reply()
+    await (await world.alex.slash("mend quiet-hours", world.general, start="22:00", end="07:00")).reply()
+    await (await world.alex.slash("mend block", world.general, member=world.outsider.user)).reply()
+    await (await world.alex.slash("mend setup", world.general, cadence="2")).reply()
+    other = await open_repair(world, world.outsider, world.sam)
+
+    ask = await (await world.alex.slash("privacy delete", world.general)).reply()
+    assert ask.ephemeral and ask.message is not None
+    await (await world.alex.press(ask.message, "Erase my data")).reply()
+    await world.standin.until(lambda: "Mend no longer holds anything about you" in ask.message.text)  # type: ignore[union-attr]
+
+    notice = await posted(world, thread, "This repair has ended.")
+    assert notice.pings() == set()
+    await world.standin.until(lambda: thread.archived)
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.ERASED
+    assert rupture.first.user_id is None and rupture.second.user_id == world.sam.id
+    untouched = await mend.db.rupture_in_thread(other.id)
+    assert untouched is not None and untouched.status is Status.INVITED
+
+    assert _traces(harness.database, world.alex.id, world.alex.user.username) == []
+    await harness.stop()
+    assert _traces(harness.database, world.alex.id, world.alex.user.username) == []
+    assert _traces(harness.database, world.sam.id, "sam") == ["id as a 64-bit integer"], "Sam's data stays"
+
+
+async def test_only_the_person_can_confirm_their_own_erasure(world: World, mend: MendBot) -> None:
+    await started_repair(world)
+    ask = await (await world.alex.slash("privacy delete", world.general)).reply()
+    assert ask.message is not None
+    keep = await (await world.alex.press(ask.message, "Keep it")).reply()
+    assert keep.text == "Nothing was deleted."
+    assert (await mend.db.export(world.alex.id))["ruptures"] != []
+
+
+async def test_someone_who_left_is_erased_after_thirty_days(world: World, mend: MendBot, clock: FakeClock) -> None:
+    thread = await started_repair(world)
+    privacy = mend.get_cog("PrivacyCommands")
+    assert privacy is not None
+    world.standin.leave(world.guild, world.sam.user)
+    clock.advance(days=1)
+    assert await privacy.check_memberships() == 0  # type: ignore[attr-defined]
+    clock.advance(days=29)
+    assert await privacy.check_memberships() == 0, "the thirty days run from when they were found gone"  # type: ignore[attr-defined]
+    clock.advance(days=1, minutes=1)
+    assert await privacy.check_memberships() == 1  # type: ignore[attr-defined]
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.second.user_id is None and rupture.status is Status.ERASED
+    assert (await mend.db.export(world.alex.id))["ruptures"][0]["first_id"] == world.alex.id, "Alex's part stays"
