@@ -12,9 +12,9 @@ import asyncio
 import contextlib
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -140,11 +140,10 @@ class Database:
             return None if row is None else str(row["value"])
 
     async def set_meta(self, key: str, value: str) -> None:
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        await self._write(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # -- servers --------------------------------------------------------------------------------
 
@@ -206,12 +205,11 @@ class Database:
         return row is not None and row["consented_at"] is not None
 
     async def record_consent(self, user_id: int, at: datetime) -> None:
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "INSERT INTO people (user_id, consented_at) VALUES (?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET consented_at = excluded.consented_at",
-                (user_id, to_timestamp(at)),
-            )
+        await self._write(
+            "INSERT INTO people (user_id, consented_at) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET consented_at = excluded.consented_at",
+            (user_id, to_timestamp(at)),
+        )
 
     async def set_timezone(self, user_id: int, zone: str) -> None:
         await self._set_person(user_id, timezone=zone)
@@ -224,28 +222,25 @@ class Database:
     async def _set_person(self, user_id: int, **values: object) -> None:
         columns = ", ".join(values)
         updates = ", ".join(f"{c} = excluded.{c}" for c in values)
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                f"INSERT INTO people (user_id, {columns}) VALUES (?, {', '.join('?' * len(values))}) "
-                f"ON CONFLICT (user_id) DO UPDATE SET {updates}",
-                (user_id, *values.values()),
-            )
+        await self._write(
+            f"INSERT INTO people (user_id, {columns}) VALUES (?, {', '.join('?' * len(values))}) "
+            f"ON CONFLICT (user_id) DO UPDATE SET {updates}",
+            (user_id, *values.values()),
+        )
 
     # -- blocks ---------------------------------------------------------------------------------
 
     async def add_block(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
-                (blocker_id, blocked_id, to_timestamp(now)),
-            )
+        await self._write(
+            "INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
+            (blocker_id, blocked_id, to_timestamp(now)),
+        )
 
     async def remove_block(self, blocker_id: int, blocked_id: int) -> bool:
-        async with self._lock, self._transaction():
-            cursor = await self._connection.execute(
-                "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
-            )
-            return cursor.rowcount > 0
+        changed = await self._write(
+            "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
+        )
+        return changed > 0
 
     async def blocks_invites(self, blocker_id: int, inviter_id: int) -> bool:
         """Whether `blocker_id` has blocked `inviter_id` from inviting them."""
@@ -259,12 +254,11 @@ class Database:
 
     async def note_member(self, guild_id: int, user_id: int, now: datetime) -> None:
         """Someone Mend holds data about is in this server (checked again daily while they have data)."""
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, left_at = NULL",
-                (guild_id, user_id, to_timestamp(now)),
-            )
+        await self._write(
+            "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, left_at = NULL",
+            (guild_id, user_id, to_timestamp(now)),
+        )
 
     async def memberships_to_check(self, now: datetime, limit: int) -> list[tuple[int, int]]:
         """(server, person) pairs not checked for a day, oldest first."""
@@ -277,12 +271,11 @@ class Database:
 
     async def record_membership(self, guild_id: int, user_id: int, present: bool, now: datetime) -> None:
         stamp = to_timestamp(now)
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "UPDATE memberships SET checked_at = ?, left_at = CASE WHEN ? THEN NULL ELSE coalesce(left_at, ?) END "
-                "WHERE guild_id = ? AND user_id = ?",
-                (stamp, present, stamp, guild_id, user_id),
-            )
+        await self._write(
+            "UPDATE memberships SET checked_at = ?, left_at = CASE WHEN ? THEN NULL ELSE coalesce(left_at, ?) END "
+            "WHERE guild_id = ? AND user_id = ?",
+            (stamp, present, stamp, guild_id, user_id),
+        )
 
     async def departed(self, now: datetime) -> list[int]:
         """People who left every server Mend knows them in, thirty days ago or more."""
@@ -435,19 +428,13 @@ class Database:
 
     async def release_claims(self) -> int:
         """At start-up: claims held by a process that is gone may be taken again at once."""
-        async with self._lock, self._transaction():
-            cursor = await self._connection.execute(
-                "UPDATE ruptures SET due_lease_until = NULL WHERE due_lease_until IS NOT NULL"
-            )
-            return cursor.rowcount
+        return await self._write("UPDATE ruptures SET due_lease_until = NULL WHERE due_lease_until IS NOT NULL")
 
     async def unblock(self, guild_id: int) -> int:
         """The server's settings changed: try its held items again."""
-        async with self._lock, self._transaction():
-            cursor = await self._connection.execute(
-                "UPDATE ruptures SET due_blocked = 0 WHERE guild_id = ? AND due_blocked = 1", (guild_id,)
-            )
-            return cursor.rowcount
+        return await self._write(
+            "UPDATE ruptures SET due_blocked = 0 WHERE guild_id = ? AND due_blocked = 1", (guild_id,)
+        )
 
     # -- ruptures -------------------------------------------------------------------------------
 
@@ -490,8 +477,7 @@ class Database:
 
     async def attach_thread(self, rupture_id: int, thread_id: int) -> None:
         """Complete a reservation: its thread now exists."""
-        async with self._lock, self._transaction():
-            await self._connection.execute("UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id))
+        await self._write("UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id))
 
     async def note_messages(
         self, rupture_id: int, version: int, message_id: int, *, prompt: bool, commitment_of: Role | None
@@ -505,25 +491,22 @@ class Database:
         )
         if not columns:
             return
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                f"UPDATE ruptures SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ? AND version = ?",
-                (*[message_id] * len(columns), rupture_id, version),
-            )
+        await self._write(
+            f"UPDATE ruptures SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ? AND version = ?",
+            (*[message_id] * len(columns), rupture_id, version),
+        )
 
     async def mark_gone(self, rupture_id: int) -> None:
         """The rupture's thread was deleted: close it for good."""
-        async with self._lock, self._transaction():
-            await self._connection.execute(
-                "UPDATE ruptures SET status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, "
-                "version = version + 1 WHERE id = ?",
-                (rupture_id,),
-            )
+        await self._write(
+            "UPDATE ruptures SET status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, "
+            "version = version + 1 WHERE id = ?",
+            (rupture_id,),
+        )
 
     async def forget_reservation(self, rupture_id: int) -> None:
         """Drop a rupture whose opening failed before anyone could act on it."""
-        async with self._lock, self._transaction():
-            await self._connection.execute("DELETE FROM ruptures WHERE id = ? AND version = 0", (rupture_id,))
+        await self._write("DELETE FROM ruptures WHERE id = ? AND version = 0", (rupture_id,))
 
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
@@ -566,32 +549,37 @@ class Database:
         return {Role(row["role"]): str(row["text"]) for row in rows}
 
     async def save(self, change: Change, expected_version: int) -> Rupture | None:
-        """Apply `change` if the rupture is still at `expected_version`; None if it moved on."""
+        """Apply `change` if the rupture is still at `expected_version`; None if it moved on.
+
+        A change without sealed answers is one UPDATE (atomic on its own); one that stores or
+        erases sealed answers is a transaction, and erasing also scrubs the WAL.
+        """
         new = change.rupture
         values = _rupture_values(new)
+        update = (
+            f"UPDATE ruptures SET {_RELEASE_IF_DUE_CHANGED}, "
+            f"{', '.join(f'{c} = :{c}' for c in values)}, version = version + 1 "
+            "WHERE id = :rupture_id AND version = :expected"
+        )
+        parameters = {**values, "rupture_id": new.id, "expected": expected_version}
+        if change.seal is None and not change.unseal:
+            return replace(new, version=expected_version + 1) if await self._write(update, parameters) == 1 else None
         async with self._lock:
             async with self._transaction():
-                cursor = await self._connection.execute(
-                    f"UPDATE ruptures SET {_RELEASE_IF_DUE_CHANGED}, "
-                    f"{', '.join(f'{c} = :{c}' for c in values)}, version = version + 1 "
-                    "WHERE id = :rupture_id AND version = :expected",
-                    {**values, "rupture_id": new.id, "expected": expected_version},
-                )
+                cursor = await self._connection.execute(update, parameters)
                 if cursor.rowcount != 1:
                     return None
                 if change.seal is not None:
                     role, text = change.seal
                     await self._connection.execute(
                         "INSERT OR REPLACE INTO sealed_answers (rupture_id, step, role, text) VALUES (?, ?, ?, ?)",
-                        (new.id, change.rupture.step, role, text),
+                        (new.id, new.step, role, text),
                     )
                 if change.unseal:
                     await self._connection.execute("DELETE FROM sealed_answers WHERE rupture_id = ?", (new.id,))
             if change.unseal:
                 await self._scrub_wal()
-            row = await self._one(f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE id = ?", (new.id,))
-        assert row is not None
-        return _to_rupture(row)
+        return replace(new, version=expected_version + 1)
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -609,19 +597,24 @@ class Database:
             raise
         await self._connection.execute("COMMIT")
 
+    async def _write(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+        """One statement, atomic on its own (the connection autocommits); returns the rows changed."""
+        async with self._lock:
+            cursor = await self._connection.execute(sql, parameters)
+            return cursor.rowcount
+
     async def _scalar(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         async with self._connection.execute(sql, tuple(parameters)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row is not None and row[0] is not None else 0
 
     async def _one(self, sql: str, parameters: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-        return row
+        rows = await self._all(sql, parameters)
+        return rows[0] if rows else None
 
     async def _all(self, sql: str, parameters: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._connection.execute(sql, tuple(parameters)) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to aiosqlite's thread (execute, fetch and close together).
+        return list(await self._connection.execute_fetchall(sql, tuple(parameters)))
 
 
 def _text(value: object) -> str | None:

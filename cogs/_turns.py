@@ -46,6 +46,7 @@ from cogs._ui import (
     NO_PINGS,
     QUIET,
     Interaction,
+    buttons,
     defer,
     discord_problem,
     guarded,
@@ -216,16 +217,18 @@ class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHE
 
 
 def checkin_view(rupture_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer, label in (
-        ("okay", "We're okay now"),
-        ("pickup", "Pick up where we left off"),
-        ("snooze1", "Snooze a day"),
-        ("snooze3", "Snooze 3 days"),
-        ("stop", "Stop checking in"),
-    ):
-        view.add_item(CheckinButton(rupture_id, answer, label, primary=answer == "pickup"))
-    return view
+    return buttons(
+        *(
+            CheckinButton(rupture_id, answer, label, primary=answer == "pickup")
+            for answer, label in (
+                ("okay", "We're okay now"),
+                ("pickup", "Pick up where we left off"),
+                ("snooze1", "Snooze a day"),
+                ("snooze3", "Snooze 3 days"),
+                ("stop", "Stop checking in"),
+            )
+        )
+    )
 
 
 DYNAMIC_ITEMS = (TurnButton, BreakButton, LeaveButton, CheckinButton)
@@ -442,8 +445,7 @@ async def show(
             if notice is not None:
                 embeds.append(discord.Embed(description=notice, colour=QUIET))
             if event.kind is Action.PAUSE:
-                view = discord.ui.View(timeout=None)
-                view.add_item(BreakButton(after.id, "end", "End the break early"))
+                view = buttons(BreakButton(after.id, "end", "End the break early"))
     if after.phase is Phase.CLOSED and after.status is Status.RESOLVED:
         embeds.append(discord.Embed(description=CLOSING_WORDS, colour=COLOUR))
     new_prompt = _needs_new_prompt(before, change)
@@ -451,8 +453,7 @@ async def show(
         prompt, view = render_prompt(after, protocol)
         embeds.append(prompt)
     elif commitment_by is not None:
-        view = discord.ui.View(timeout=None)
-        view.add_item(TurnButton(after.id, after.position, Action.ACKNOWLEDGE, "Acknowledge", about=commitment_by))
+        view = buttons(TurnButton(after.id, after.position, Action.ACKNOWLEDGE, "Acknowledge", about=commitment_by))
     if not embeds:
         return
     posted = await post(thread, embeds, view=view)
@@ -514,6 +515,7 @@ def _notice(event: Notice, before: Rupture, after: Rupture) -> str | None:
 
 
 Buttons = list[tuple[Action, str]]
+_PRIMARY, _SECONDARY = discord.ButtonStyle.primary, discord.ButtonStyle.secondary
 
 
 def render_prompt(rupture: Rupture, protocol: Protocol) -> tuple[discord.Embed, discord.ui.View]:
@@ -523,19 +525,18 @@ def render_prompt(rupture: Rupture, protocol: Protocol) -> tuple[discord.Embed, 
     break and stepping away.
     """
     if rupture.phase is Phase.COMMITMENTS:
-        title, text, buttons = _closing_parts(rupture)
+        title, text, choices = _closing_parts(rupture)
     elif rupture.phase is Phase.RECOGNITION:
-        title, text, buttons = _recognition_parts()
+        title, text, choices = _recognition_parts()
     else:
-        title, text, buttons = _step_parts(rupture, protocol)
-    view = discord.ui.View(timeout=None)
-    for index, (action, label) in enumerate(buttons):
-        style = discord.ButtonStyle.primary if index == 0 else discord.ButtonStyle.secondary
-        view.add_item(TurnButton(rupture.id, rupture.position, action, label, style=style))
+        title, text, choices = _step_parts(rupture, protocol)
+    items: list[discord.ui.Item[Any]] = [
+        TurnButton(rupture.id, rupture.position, action, label, style=_PRIMARY if index == 0 else _SECONDARY)
+        for index, (action, label) in enumerate(choices)
+    ]
     if rupture.phase is not Phase.COMMITMENTS:
-        view.add_item(BreakButton(rupture.id, "ask"))
-        view.add_item(LeaveButton(rupture.id, "ask"))
-    return discord.Embed(title=title, description=text, colour=COLOUR), view
+        items += [BreakButton(rupture.id, "ask"), LeaveButton(rupture.id, "ask")]
+    return discord.Embed(title=title, description=text, colour=COLOUR), buttons(*items)
 
 
 def _closing_parts(rupture: Rupture) -> tuple[str, str, Buttons]:
@@ -635,9 +636,7 @@ def _retired_view(before: Rupture) -> discord.ui.View | None:
     """What stays on a prompt once it is done: the invitation keeps its help-and-safety button."""
     if before.phase is not Phase.INVITATION:
         return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(ResourcesButton())
-    return view
+    return buttons(ResourcesButton())
 
 
 def _acknowledged(before: Rupture, after: Rupture) -> bool:
@@ -776,9 +775,7 @@ async def offer_break(interaction: Interaction, rupture_id: int) -> None:
     if isinstance(check, Refusal):
         await refuse(interaction, rupture, protocol, check)
         return
-    view = discord.ui.View(timeout=None)
-    for label, minutes in BREAKS.items():
-        view.add_item(BreakButton(rupture.id, str(minutes), label))
+    view = buttons(*(BreakButton(rupture.id, str(minutes), label) for label, minutes in BREAKS.items()))
     await answer_privately(
         interaction,
         "Would you like to take a break? Strong feelings take at least 20 minutes to settle. "
@@ -798,9 +795,7 @@ async def confirm_leave(interaction: Interaction, rupture_id: int) -> None:
         reason = Refuse.OUTSIDER if role is None else Refuse.ENDED
         await refuse(interaction, rupture, protocol, Refusal(reason))
         return
-    view = discord.ui.View(timeout=None)
-    view.add_item(LeaveButton(rupture.id, "yes", "Step away"))
-    view.add_item(LeaveButton(rupture.id, "no", "Stay"))
+    view = buttons(LeaveButton(rupture.id, "yes", "Step away"), LeaveButton(rupture.id, "no", "Stay"))
     other = mention(rupture.user_id(role.other))
     await answer_privately(
         interaction,

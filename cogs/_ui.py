@@ -72,6 +72,18 @@ def mention(user_id: int | None) -> str:
     return f"<@{user_id}>" if user_id is not None else "a former member"
 
 
+def buttons(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view of Mend's buttons. They are `DynamicItem`s, answered from their `custom_id` alone, so
+    the view is stopped before it is sent: discord.py then keeps no copy (nor, for a private
+    answer, a 15-minute timer) per message, which would otherwise grow with every interaction.
+    """
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    view.stop()
+    return view
+
+
 def text_embeds(text: str, *, title: str | None = None, author: discord.abc.User | None = None) -> list[discord.Embed]:
     """Embeds for a person's words: split at Discord's description limit, never cut."""
     chunks = [text[i : i + EMBED_DESCRIPTION_LIMIT] for i in range(0, len(text), EMBED_DESCRIPTION_LIMIT)] or [""]

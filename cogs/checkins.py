@@ -40,7 +40,7 @@ from bot.clock import to_timestamp
 from bot.protocols import Role
 from bot.repair import Cadence, Change, Due, FollowUp, Rupture
 from cogs._turns import checkin_view, render_prompt
-from cogs._ui import COLOUR, Interaction, guarded, mention
+from cogs._ui import COLOUR, Interaction, buttons, guarded, mention
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,8 @@ def _followup_question(rupture: Rupture, role: Role) -> str:
 
 
 def _followup_view(rupture_id: int, role: Role) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer, label in (("yes", "Yes"), ("partly", "Partly"), ("notyet", "Not yet")):
-        view.add_item(FollowupButton(rupture_id, role, answer, label))
-    return view
+    answers = (("yes", "Yes"), ("partly", "Partly"), ("notyet", "Not yet"))
+    return buttons(*(FollowupButton(rupture_id, role, answer, label) for answer, label in answers))
 
 
 class Checkins(commands.Cog):
@@ -284,8 +282,7 @@ class Checkins(commands.Cog):
             if error.code != 50007:
                 raise
             # Their DMs are closed: ask in the thread, neutrally; the answer itself stays private.
-            view = discord.ui.View(timeout=None)
-            view.add_item(FollowupButton(rupture.id, role, "ask", "Answer privately"))
+            view = buttons(FollowupButton(rupture.id, role, "ask", "Answer privately"))
             embed = discord.Embed(
                 description="Mend has a private question for you about your commitment.", colour=COLOUR
             )

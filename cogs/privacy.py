@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.app import MendBot, answer_privately
 from cogs._safety import ResourcesButton, resources_embed
-from cogs._ui import COLOUR, NO_PINGS, Interaction, guarded
+from cogs._ui import COLOUR, NO_PINGS, Interaction, buttons, guarded
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,9 @@ class PrivacyCommands(commands.GroupCog, group_name="privacy", group_description
 
     @app_commands.command(name="delete", description="Erase everything Mend holds about you (asks first)")
     async def delete(self, interaction: Interaction) -> None:
-        view = discord.ui.View(timeout=None)
-        view.add_item(EraseButton(interaction.user.id, "yes", "Erase my data"))
-        view.add_item(EraseButton(interaction.user.id, "no", "Keep it"))
+        view = buttons(
+            EraseButton(interaction.user.id, "yes", "Erase my data"), EraseButton(interaction.user.id, "no", "Keep it")
+        )
         await answer_privately(
             interaction,
             "Erase everything Mend holds about you? Your settings, blocks and your place in every repair "

@@ -18,6 +18,7 @@ from cogs._safety import ResourcesButton
 from cogs._ui import (
     COLOUR,
     Interaction,
+    buttons,
     defer,
     discord_problem,
     guarded,
@@ -209,7 +210,7 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
             )
             return
         embed = discord.Embed(title="Your open repairs", colour=COLOUR)
-        view = discord.ui.View(timeout=None)
+        pick_up: list[discord.ui.Item[Any]] = []
         for rupture in ruptures[:25]:
             protocol = self.bot.protocols.get(rupture.protocol)
             if protocol is None:
@@ -222,9 +223,10 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
                 value=f"<#{rupture.thread_id}> · {standing(rupture, protocol, role, self.bot.clock.now())}",
                 inline=False,
             )
-            if rupture.dormant and len(view.children) < 5:
-                view.add_item(_turns.CheckinButton(rupture.id, "pickup", f"Pick up: {name}"[:80], primary=True))
-        await answer_privately(interaction, "", embed=embed, view=view)
+            if rupture.dormant and len(pick_up) < 5:
+                pick_up.append(_turns.CheckinButton(rupture.id, "pickup", f"Pick up: {name}"[:80], primary=True))
+        extra = {"view": buttons(*pick_up)} if pick_up else {}
+        await answer_privately(interaction, "", embed=embed, **extra)
 
     @app_commands.command(name="pause", description="Take a break from a repair (20 minutes up to a day)")
     async def pause(self, interaction: Interaction) -> None:
@@ -355,9 +357,9 @@ async def ask_consent(interaction: Interaction, partner: discord.Member, protoco
     embed.add_field(name="Way of repairing", value=interaction.client.protocols[protocol].name)
     if topic:
         embed.add_field(name="Topic", value=topic, inline=False)
-    view = discord.ui.View(timeout=None)
-    view.add_item(ConsentButton(partner.id, protocol, "yes", "Continue"))
-    view.add_item(ConsentButton(partner.id, protocol, "no", "Not now"))
+    view = buttons(
+        ConsentButton(partner.id, protocol, "yes", "Continue"), ConsentButton(partner.id, protocol, "no", "Not now")
+    )
     await answer_privately(interaction, "", embed=embed, view=view)
 
 
@@ -418,15 +420,18 @@ async def post_invitation(thread: discord.Thread, rupture: Rupture, protocol: Pr
             f"{PRIVACY_NOTICE}"
         ),
     )
-    view = discord.ui.View(timeout=None)
-    for action, label, style in (
-        (Action.READY, "I'm ready", discord.ButtonStyle.primary),
-        (Action.NOT_NOW, "Not now", discord.ButtonStyle.secondary),
-        (Action.DECLINE, "Decline", discord.ButtonStyle.secondary),
-    ):
-        view.add_item(_turns.TurnButton(rupture.id, rupture.position, action, label, style=style))
-    view.add_item(_turns.LeaveButton(rupture.id, "ask", "Withdraw"))
-    view.add_item(ResourcesButton())
+    view = buttons(
+        *(
+            _turns.TurnButton(rupture.id, rupture.position, action, label, style=style)
+            for action, label, style in (
+                (Action.READY, "I'm ready", discord.ButtonStyle.primary),
+                (Action.NOT_NOW, "Not now", discord.ButtonStyle.secondary),
+                (Action.DECLINE, "Decline", discord.ButtonStyle.secondary),
+            )
+        ),
+        _turns.LeaveButton(rupture.id, "ask", "Withdraw"),
+        ResourcesButton(),
+    )
     # The content is Mend's own and mentions only the partner, so letting user mentions through pings
     # just them. (A list of ids would be sent as integers, which Discord's spec does not accept.)
     only_partner = discord.AllowedMentions(everyone=False, users=True, roles=False, replied_user=False)

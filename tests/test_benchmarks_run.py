@@ -21,3 +21,13 @@ def test_the_sweep_benchmark_runs() -> None:
     assert result.returncode == 0, result.stderr
     assert "sweep database time" in result.stdout
     assert "ratio" in result.stdout
+
+
+def test_the_interactions_benchmark_runs() -> None:
+    command = [sys.executable, "bench/interactions.py", "--smoke"]
+    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for path in ("/ping", "status (10 open)", "refused press", "turn submit", "floor press"):
+        assert path in result.stdout
+    assert "RSS mend" in result.stdout
+    assert "callbacks later than 3 s: 0" in result.stdout

@@ -201,6 +201,7 @@ class StandIn:
         self._dms: dict[int, Channel] = {}
         self._command_ids = itertools.count(1)
         self._tick = asyncio.Event()
+        self._channel_ticks: dict[int, asyncio.Event] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -380,14 +381,19 @@ class StandIn:
                 data["parent_id"] = str(channel.parent_id)
             await self._to_guild_bots(guild, event, data)
 
-    async def until(self, condition: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait, without polling, until `condition()` is truthy after some request; return its value."""
+    async def until(self, condition: Callable[[], Any], timeout: float = 5.0, *, channel: Channel | None = None) -> Any:
+        """Wait, without polling, until `condition()` is truthy; return its value.
+
+        It is checked again after every request, or, given a channel, whenever that channel's
+        messages change (so many waiters on many threads stay cheap).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not (value := condition()):
             remaining = deadline - loop.time()
+            tick = self._tick if channel is None else self._channel_ticks.setdefault(channel.id, asyncio.Event())
             try:
-                await asyncio.wait_for(self._tick.wait(), max(remaining, 0))
+                await asyncio.wait_for(tick.wait(), max(remaining, 0))
             except TimeoutError:
                 raise AssertionError(f"timed out after {timeout}s waiting for {condition}") from None
         return value
@@ -883,7 +889,13 @@ class StandIn:
             visible_to=visible_to.id if visible_to is not None and flags & Message.EPHEMERAL else None,
         )
         channel.messages[message.id] = message
+        self._channel_changed(channel.id)
         return message
+
+    def _channel_changed(self, channel_id: int) -> None:
+        tick = self._channel_ticks.pop(channel_id, None)
+        if tick is not None:
+            tick.set()
 
     def _edit(self, message: Message, data: dict[str, Any]) -> Message:
         self._check_message_rules(data)
@@ -891,6 +903,7 @@ class StandIn:
             if key in data and data[key] is not None:
                 setattr(message, key, data[key])
         message.edited_at = self.clock()
+        self._channel_changed(message.channel_id)
         return message
 
     def _check_message_rules(self, data: dict[str, Any]) -> None:
