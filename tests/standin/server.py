@@ -172,6 +172,7 @@ class Call:
     params: dict[str, str]
     body: Any
     application: Application | None
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def int(self, name: str) -> int:
         return int(self.params[name])
@@ -427,7 +428,7 @@ class StandIn:
 
     def _serve(self, template: str, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def serve(request: web.Request) -> web.StreamResponse:
-            body = await _read_body(request)
+            body, files = await _read_body(request)
             params = dict(request.match_info)
             authorization = request.headers.get("Authorization", "")
             application = self.applications.get(authorization.removeprefix("Bot "))
@@ -441,7 +442,7 @@ class StandIn:
                 hold.arrived.set()
                 await hold.release.wait()
                 return _error(DiscordError(503, 0, "stand-in hold released"))
-            response = await self._answer(Call(request, params, body, application), template, handler, record)
+            response = await self._answer(Call(request, params, body, application, files), template, handler, record)
             record.status = response.status
             if hold is not None:
                 hold.arrived.set()
@@ -612,7 +613,7 @@ class StandIn:
         if kind == 4:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
             message.interaction_id = pending.id
-            message.files = dict(call.request["files"].values())
+            message.files = call.files
             pending.original = message
         elif kind == 5:
             loading = {"flags": (data.get("flags") or 0) | _LOADING}
@@ -657,7 +658,7 @@ class StandIn:
             message = self._edit(pending.original, {**data, "flags": pending.original.flags & ~_LOADING})
         else:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
-        message.files = dict(call.request["files"].values())
+        message.files = call.files
         await pending.followups.put(message)
         return _json(message.payload(pending.channel.guild_id))
 
@@ -936,20 +937,17 @@ def _embed_size(embed: dict[str, Any]) -> int:
     return size + sum(len(f.get("name") or "") + len(f.get("value") or "") for f in embed.get("fields") or [])
 
 
-async def _read_body(request: web.Request) -> Any:
-    """The JSON body; for a multipart upload, its `payload_json` (the files go to `request["files"]`)."""
-    request["files"] = {}
+async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
+    """The JSON body, and any uploaded files by name (a multipart body's JSON is its `payload_json`)."""
     if not request.can_read_body:
-        return None
+        return None, {}
     if request.content_type == "multipart/form-data":
         form = await request.post()
-        for name, value in form.items():
-            if isinstance(value, web.FileField):
-                request["files"][name] = (value.filename, value.file.read())
+        files = {v.filename: v.file.read() for v in form.values() if isinstance(v, web.FileField)}
         raw = form.get("payload_json")
-        return json.loads(str(raw)) if raw is not None else None
+        return (json.loads(str(raw)) if raw is not None else None), files
     text = await request.text()
-    return json.loads(text) if text else None
+    return (json.loads(text) if text else None), {}
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
