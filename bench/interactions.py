@@ -14,9 +14,8 @@ for the two state changes, until the new prompt is in the thread. CPU per intera
 process's user+system time over the run divided by interactions; the stand-in's own CPU (this
 process) is reported too. RSS is read after ready and after 10 000 interactions.
 
-    python bench/interactions.py          # the full run (a few minutes)
-    python bench/interactions.py --smoke  # tiny counts, to check the benchmark still runs
-    python bench/sweep.py                 # the check-in sweep's database time (run separately)
+    python bench/interactions.py          # the full run, then bench/sweep.py's (a couple of minutes)
+    python bench/interactions.py --smoke  # tiny counts, to check the benchmarks still run
 """
 
 from __future__ import annotations
@@ -35,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sweep as sweep_benchmark  # noqa: E402
 
 from tests.standin.actors import Person  # noqa: E402
 from tests.standin.server import Application, StandIn  # noqa: E402
@@ -376,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(asyncio.run(main_async(arguments.smoke)))
-    return 0
+    print("\nThe check-in sweep (bench/sweep.py):")
+    return sweep_benchmark.main(["--smoke"] if arguments.smoke else [])
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ class Result(StrEnum):
     BLOCKED = "blocked"
     GONE = "gone"
     MOVED_ON = "moved on"
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,22 @@ class Handled:
 
 
 def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:
-    """The first moment at or after `moment` outside everyone's quiet hours: delayed, never dropped."""
+    """The first moment at or after `moment` outside everyone's quiet hours: delayed, never dropped.
+
+    When the quiet hours leave no time that suits everyone (far-apart zones), the first moment at
+    least one person is awake will do, so the item still goes out.
+    """
     waking = list(people)
+    candidate = moment
     for _ in range(_MAX_SHIFTS):
-        ends = [end for person in waking if (end := person.quiet_until(moment)) is not None]
+        ends = [end for person in waking if (end := person.quiet_until(candidate)) is not None]
         if not ends:
-            return moment
-        moment = max(ends)
-    return moment
+            return candidate
+        candidate = max(ends)
+    quiet_ends = [person.quiet_until(moment) for person in waking]
+    if None in quiet_ends:
+        return moment
+    return min(end for end in quiet_ends if end is not None)
 
 
 def checkin_sent(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:

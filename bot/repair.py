@@ -192,8 +192,13 @@ class Rupture:
 
     @property
     def dormant(self) -> bool:
-        """Open, but Mend has stopped checking in (asked to, or the cadence ran out)."""
-        return self.status is Status.ACTIVE and self.due is None and self.paused_until is None
+        """Open, but resting: the check-ins ran their course with nobody coming back."""
+        return (
+            self.status is Status.ACTIVE
+            and self.due is None
+            and self.paused_until is None
+            and not self.checkins_stopped
+        )
 
     def with_seat(self, role: Role, **changes: object) -> Rupture:
         seat = replace(self.seat(role), **changes)  # type: ignore[arg-type]
@@ -320,10 +325,20 @@ def decide(
     person makes is activity, so it also plans what is due next, restarting the check-in cadence
     (except snoozing and stopping check-ins, which set that themselves).
     """
+    if rupture.paused_until is not None and not rupture.is_paused(now):
+        rupture = replace(rupture, paused_until=None, paused_by=None)  # the break ran out
     decision = _decide(rupture, protocol, actor, action, now, at, text, sealed, until, about)
-    if isinstance(decision, Change) and action not in (Action.SNOOZE, Action.STOP_CHECKINS):
-        return replace(decision, rupture=plan(decision.rupture, cadence))
-    return decision
+    if not isinstance(decision, Change):
+        return decision
+    after = decision.rupture
+    if action is not Action.OKAY:
+        after = replace(after, first=replace(after.first, okay=False), second=replace(after.second, okay=False))
+    if action not in (Action.SNOOZE, Action.STOP_CHECKINS):
+        after = plan(after, cadence)
+    leaves_sealed_step = rupture.phase is Phase.COLLECT and (
+        after.position != rupture.position or not after.status.is_open
+    )
+    return replace(decision, rupture=after, unseal=decision.unseal or leaves_sealed_step)
 
 
 def _decide(
@@ -439,6 +454,30 @@ def _answer_checkin(rupture: Rupture, role: Role, action: Action, now: datetime,
             second=replace(okay.second, mark=Mark.NONE),
         )
     return Change(replace(okay, updated_at=now), (Notice(Action.OKAY, role),))
+
+
+def without(rupture: Rupture, user_id: int, cadence: Cadence = DEFAULT_CADENCE) -> Rupture:
+    """The rupture once this person's data is erased: their seat is anonymous and asks nothing more.
+
+    An open repair ends; a resolved one still naming commitments closes; the other person's own
+    follow-up, if any, still comes.
+    """
+    role = rupture.role_of(user_id)
+    if role is None:
+        return rupture
+    seat = rupture.seat(role)
+    commitment = seat.commitment if seat.commitment is Commitment.ACKNOWLEDGED else Commitment.SKIPPED
+    erased = replace(
+        rupture.with_seat(role, user_id=None, mark=Mark.NONE, okay=False, followup=FollowUp.NONE),
+        paused_until=None,
+        paused_by=None,
+    )
+    erased = erased.with_seat(role, commitment=commitment, commitment_message_id=None)
+    if rupture.status.is_open:
+        erased = replace(erased, status=Status.ERASED, phase=Phase.CLOSED)
+    elif erased.phase is Phase.COMMITMENTS:
+        erased = replace(erased, phase=Phase.CLOSED)  # nobody is left to acknowledge or be acknowledged
+    return replace(plan(erased, cadence), checkin_stage=rupture.checkin_stage)
 
 
 def invitation(guild_id: int, protocol: str, opener: int, partner: int, now: datetime) -> Rupture:

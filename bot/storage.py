@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import re
+import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -232,13 +235,14 @@ class Database:
 
     async def add_block(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
         await self._write(
-            "INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)",
-            (blocker_id, blocked_id, to_timestamp(now)),
+            "INSERT OR IGNORE INTO blocks (blocker_id, blocked_hash, created_at) VALUES (?, ?, ?)",
+            (blocker_id, await self._block_hash(blocked_id), to_timestamp(now)),
         )
 
     async def remove_block(self, blocker_id: int, blocked_id: int) -> bool:
         changed = await self._write(
-            "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
+            "DELETE FROM blocks WHERE blocker_id = ? AND blocked_hash = ?",
+            (blocker_id, await self._block_hash(blocked_id)),
         )
         return changed > 0
 
@@ -246,9 +250,25 @@ class Database:
         """Whether `blocker_id` has blocked `inviter_id` from inviting them."""
         async with self._lock:
             row = await self._one(
-                "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, inviter_id)
+                "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_hash = ?",
+                (blocker_id, await self._block_hash_locked(inviter_id)),
             )
         return row is not None
+
+    async def _block_hash(self, user_id: int) -> str:
+        async with self._lock:
+            return await self._block_hash_locked(user_id)
+
+    async def _block_hash_locked(self, user_id: int) -> str:
+        """A keyed hash of a blocked person's id: a block is kept without keeping who it is about."""
+        row = await self._one("SELECT value FROM meta WHERE key = 'block_key'")
+        if row is None:
+            await self._connection.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('block_key', ?)", (secrets.token_hex(32),)
+            )
+            row = await self._one("SELECT value FROM meta WHERE key = 'block_key'")
+        assert row is not None
+        return hmac.new(bytes.fromhex(row["value"]), str(user_id).encode(), hashlib.sha256).hexdigest()
 
     # -- membership and erasure -----------------------------------------------------------------
 
@@ -288,7 +308,7 @@ class Database:
         return [row["user_id"] for row in rows]
 
     async def export(self, user_id: int) -> dict[str, Any]:
-        """Every row Mend holds about a person (not others' private choices about them)."""
+        """Every row Mend holds about a person, and nothing of others' private answers or choices."""
         async with self._lock:
             people = await self._all("SELECT * FROM people WHERE user_id = ?", (user_id,))
             ruptures = await self._all(
@@ -301,48 +321,53 @@ class Database:
                 "WHERE (s.role = 'first' AND r.first_id = ?) OR (s.role = 'second' AND r.second_id = ?)",
                 (user_id, user_id),
             )
-            blocks = await self._all("SELECT blocked_id, created_at FROM blocks WHERE blocker_id = ?", (user_id,))
+            blocks = await self._all("SELECT blocked_hash, created_at FROM blocks WHERE blocker_id = ?", (user_id,))
             memberships = await self._all("SELECT * FROM memberships WHERE user_id = ?", (user_id,))
             audit = await self._all("SELECT * FROM settings_audit WHERE actor_id = ?", (user_id,))
         return {
             "person": [dict(row) for row in people],
-            "ruptures": [dict(zip(_RUPTURE_FIELDS, row, strict=False)) for row in ruptures],
+            "ruptures": [_your_part(row, user_id) for row in ruptures],
             "sealed_answers": [dict(row) for row in sealed],
             "blocks_you_made": [dict(row) for row in blocks],
             "servers_you_were_seen_in": [dict(row) for row in memberships],
             "settings_changes_you_made": [dict(row) for row in audit],
         }
 
-    async def erase(self, user_id: int) -> list[Rupture]:
-        """Erase a person: their settings, blocks, answers and place in every rupture.
+    async def ruptures_of(self, user_id: int) -> list[Rupture]:
+        """Every rupture a person sits in, whatever its state."""
+        async with self._lock:
+            rows = await self._all(
+                f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE first_id = ? OR second_id = ?", (user_id, user_id)
+            )
+        return [_to_rupture(row) for row in rows]
 
-        Ruptures they were in stay for the other person, anonymised, and open ones are closed.
-        Returns the ruptures that were open, so the other person can be told, neutrally.
+    async def erase(self, user_id: int, ruptures: Iterable[Rupture]) -> None:
+        """Erase a person: their settings, blocks, answers, and (as `ruptures`, already anonymised by
+        the domain) their place in every rupture; then scrub the WAL so no old copy lingers.
         """
         async with self._lock:
             async with self._transaction():
-                open_rows = await self._all(
-                    f"SELECT {_RUPTURE_COLUMNS} FROM ruptures WHERE (first_id = ? OR second_id = ?) "
-                    "AND status IN ('invited', 'active')",
-                    (user_id, user_id),
-                )
+                for rupture in ruptures:
+                    values = {
+                        **_rupture_values(rupture),
+                        "first_id": rupture.first.user_id,
+                        "second_id": rupture.second.user_id,
+                    }
+                    await self._connection.execute(
+                        f"UPDATE ruptures SET {', '.join(f'{c} = :{c}' for c in values)}, due_lease_until = NULL, "
+                        "version = version + 1 WHERE id = :rupture_id",
+                        {**values, "rupture_id": rupture.id},
+                    )
+                    # Whatever was written privately in these repairs goes too (they are closed now).
+                    await self._connection.execute("DELETE FROM sealed_answers WHERE rupture_id = ?", (rupture.id,))
                 for statement in (
-                    "DELETE FROM sealed_answers WHERE rupture_id IN (SELECT id FROM ruptures WHERE first_id = ?) "
-                    "AND role = 'first'",
-                    "DELETE FROM sealed_answers WHERE rupture_id IN (SELECT id FROM ruptures WHERE second_id = ?) "
-                    "AND role = 'second'",
-                    "UPDATE ruptures SET status = 'erased', phase = 'closed', due_at = NULL, due_kind = NULL, "
-                    "version = version + 1 WHERE (first_id = ?1 OR second_id = ?1) AND status IN ('invited', 'active')",
-                    "UPDATE ruptures SET first_id = NULL, first_commitment_message_id = NULL WHERE first_id = ?",
-                    "UPDATE ruptures SET second_id = NULL, second_commitment_message_id = NULL WHERE second_id = ?",
                     "UPDATE settings_audit SET actor_id = NULL WHERE actor_id = ?",
-                    "DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1",
+                    "DELETE FROM blocks WHERE blocker_id = ?",
                     "DELETE FROM memberships WHERE user_id = ?",
                     "DELETE FROM people WHERE user_id = ?",
                 ):
                     await self._connection.execute(statement, (user_id,))
             await self._scrub_wal()
-        return [_to_rupture(row) for row in open_rows]
 
     # -- the sweep ------------------------------------------------------------------------------
 
@@ -430,12 +455,6 @@ class Database:
         """At start-up: claims held by a process that is gone may be taken again at once."""
         return await self._write("UPDATE ruptures SET due_lease_until = NULL WHERE due_lease_until IS NOT NULL")
 
-    async def unblock(self, guild_id: int) -> int:
-        """The server's settings changed: try its held items again."""
-        return await self._write(
-            "UPDATE ruptures SET due_blocked = 0 WHERE guild_id = ? AND due_blocked = 1", (guild_id,)
-        )
-
     # -- ruptures -------------------------------------------------------------------------------
 
     async def reserve_rupture(self, draft: Rupture) -> Rupture | None:
@@ -497,12 +516,16 @@ class Database:
         )
 
     async def mark_gone(self, rupture_id: int) -> None:
-        """The rupture's thread was deleted: close it for good."""
-        await self._write(
-            "UPDATE ruptures SET status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, "
-            "version = version + 1 WHERE id = ?",
-            (rupture_id,),
-        )
+        """The rupture's thread was deleted: close it for good, and erase any answers held for it."""
+        async with self._lock:
+            async with self._transaction():
+                await self._connection.execute(
+                    "UPDATE ruptures SET status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, "
+                    "version = version + 1 WHERE id = ?",
+                    (rupture_id,),
+                )
+                await self._connection.execute("DELETE FROM sealed_answers WHERE rupture_id = ?", (rupture_id,))
+            await self._scrub_wal()
 
     async def forget_reservation(self, rupture_id: int) -> None:
         """Drop a rupture whose opening failed before anyone could act on it."""
@@ -617,6 +640,17 @@ class Database:
         return list(await self._connection.execute_fetchall(sql, tuple(parameters)))
 
 
+def _your_part(row: sqlite3.Row, user_id: int) -> dict[str, Any]:
+    """A rupture as one person may see it: the shared facts and their own seat, not the other's."""
+    shared = [f for f in _RUPTURE_FIELDS if not f.startswith(("first_", "second_")) and f != "paused_by"]
+    mine, theirs = ("first", "second") if row[_AT["first_id"]] == user_id else ("second", "first")
+    part = {name: row[_AT[name]] for name in shared}
+    part["your_seat"] = mine
+    part["with_user_id"] = row[_AT[f"{theirs}_id"]]
+    part.update({f"your_{name}": row[_AT[f"{mine}_{name}"]] for name in _SEAT_FIELDS if name != "id"})
+    return part
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -677,6 +711,7 @@ _SETTLEMENTS = {
     Result.RETRY: "due_lease_until = :when",
     Result.BLOCKED: "due_blocked = 1, due_lease_until = NULL",
     Result.MOVED_ON: "due_at = NULL, due_kind = NULL, due_lease_until = NULL",
+    Result.SUPERSEDED: "due_lease_until = NULL",
     Result.GONE: "status = 'gone', phase = 'closed', due_at = NULL, due_kind = NULL, version = version + 1",
 }
 _SEAT_FIELDS = ("id", "mark", "commitment", "commitment_message_id", "okay", "followup")

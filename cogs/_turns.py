@@ -1,9 +1,11 @@
 """The turn-taking flow in a repair thread: buttons, modals, and how each decision is shown.
 
 Every press goes the same way: load the rupture, let the domain decide, answer a refusal
-privately at once; otherwise acknowledge, post what changed, save with compare-and-set, and
-only then tidy up. If the save loses a race the posts are removed and the press is decided again,
-so concurrent presses leave one consistent result and every press gets an answer.
+privately at once; otherwise acknowledge, save with compare-and-set, then post what changed and
+tidy up. If the save loses a race the press is decided again on the new state, so concurrent
+presses leave one consistent result and every press gets an answer. If the post fails, the
+change is put back and the writer gets their words back privately (declining and stepping away
+stand regardless).
 
 Buttons are `DynamicItem`s whose `custom_id` carries the rupture and the position they were made
 for, so they survive restarts. Modals are stateless: their `custom_id` says where the text goes,
@@ -43,6 +45,7 @@ from bot.repair import (
 from cogs._safety import ResourcesButton
 from cogs._ui import (
     COLOUR,
+    DISCORD_FAILURES,
     NO_PINGS,
     QUIET,
     Interaction,
@@ -63,7 +66,20 @@ TEXT_LIMIT = 4000
 BREAKS = {"20 minutes": 20, "1 hour": 60, "4 hours": 240, "Until tomorrow": 24 * 60}
 
 _PHASES = "|".join(p.value for p in Phase)
-_TURN_ACTIONS = [a for a in Action if a not in (Action.PAUSE, Action.END_PAUSE, Action.LEAVE)]
+_TURN_ACTIONS = [
+    a
+    for a in Action
+    if a
+    not in (
+        Action.PAUSE,
+        Action.END_PAUSE,
+        Action.LEAVE,
+        Action.OKAY,
+        Action.PICK_UP,
+        Action.SNOOZE,
+        Action.STOP_CHECKINS,
+    )
+]
 _ACTIONS = "|".join(a.value for a in _TURN_ACTIONS)
 _ID = r"\d{1,19}"
 TURN_TEMPLATE = re.compile(
@@ -369,7 +385,13 @@ async def apply(
         thread = _thread(interaction, rupture)
         try:
             await show(thread, interaction, rupture, replace(decision, rupture=saved), protocol)
-        except discord.HTTPException as error:
+        except DISCORD_FAILURES as error:
+            log.warning("Could not post in thread %s of rupture %s: %s", rupture.thread_id, rupture.id, error)
+            if saved.phase is Phase.CLOSED and rupture.status.is_open:
+                # Declining and stepping away always work, even when the thread cannot be told.
+                await tidy(interaction, thread, rupture, replace(decision, rupture=saved), protocol)
+                await acknowledge(interaction, rupture, saved, decision)
+                return
             await _undo(interaction, rupture, saved, decision, sealed, error, text)
             return
         await tidy(interaction, thread, rupture, replace(decision, rupture=saved), protocol)
@@ -384,20 +406,24 @@ async def _undo(
     saved: Rupture,
     change: Change,
     sealed: dict[Role, str],
-    error: discord.HTTPException,
+    error: BaseException,
     text: str | None,
 ) -> None:
     """The thread could not be told: put the rupture back as it was and say so, privately."""
     db = interaction.client.db
-    log.warning("Could not post in thread %s of rupture %s: %s", before.thread_id, before.id, error)
     if isinstance(error, discord.NotFound) and error.code == 10003:
         await db.mark_gone(before.id)
         sentence = "This repair's thread has been deleted, so the repair is closed."
     else:
         kept = next(((role, words) for role, words in sealed.items() if change.unseal), None)
-        if await db.save(Change(before, seal=kept), saved.version) is None:
-            log.error("Rupture %s moved on before its failed post could be undone", before.id)
-        sentence = f"Nothing was changed: {discord_problem(error)}. Please try again in a moment."
+        if await db.save(Change(before, seal=kept), saved.version) is not None:
+            sentence = f"Nothing was changed: {discord_problem(error)}. Please try again in a moment."
+        else:
+            log.warning("Rupture %s moved on before its failed post could be undone", before.id)
+            sentence = (
+                f"Mend couldn't post this in the thread ({discord_problem(error)}), and the repair has moved on "
+                "since. `/repair status` shows where it stands now."
+            )
     await answer_privately(interaction, sentence, embeds=_echo(text))
 
 
@@ -494,10 +520,8 @@ def _notice(event: Notice, before: Rupture, after: Rupture) -> str | None:
         )
     if event.kind is Action.SKIP and before.phase is Phase.WRITE:
         return f"{who} chose not to write anything here, and that's okay."
-    if event.kind is Action.OKAY:
-        if after.status is Status.RESOLVED:
-            return "💛 You've both said you're okay now. That's a repair too."
-        return f"{who} says you're okay now. If you feel the same, press *We're okay now* on the check-in."
+    if event.kind is Action.OKAY and after.status is Status.RESOLVED:
+        return "💛 You've both said you're okay now. That's a repair too."
     if event.kind is Action.SNOOZE and after.due_at is not None:
         return f"Mend will check in again {when(after.due_at, 'R')}."
     lines = {
@@ -778,8 +802,8 @@ async def offer_break(interaction: Interaction, rupture_id: int) -> None:
     view = buttons(*(BreakButton(rupture.id, str(minutes), label) for label, minutes in BREAKS.items()))
     await answer_privately(
         interaction,
-        "Would you like to take a break? Strong feelings take at least 20 minutes to settle. "
-        "No reason is needed, and the other person only sees when you'll be back.",
+        f"Would you like to take a break from <#{rupture.thread_id}>? Strong feelings take at least 20 minutes "
+        "to settle. No reason is needed, and the other person only sees when you'll be back.",
         view=view,
     )
 
@@ -799,7 +823,8 @@ async def confirm_leave(interaction: Interaction, rupture_id: int) -> None:
     other = mention(rupture.user_id(role.other))
     await answer_privately(
         interaction,
-        f"Step away from this repair? {other} will only see that you've stepped away for now, with no "
-        "reason, and the thread will close. You can always start a new repair later.",
+        f"Step away from your repair with {other} (<#{rupture.thread_id}>)? They will only see that you've "
+        "stepped away for now, with no reason, and the thread will close. You can always start a new "
+        "repair later.",
         view=view,
     )

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.app import MendBot
@@ -160,15 +161,22 @@ async def defer(interaction: Interaction) -> None:
         await interaction.response.defer()
 
 
-def discord_problem(error: discord.HTTPException) -> str:
+# What talking to Discord can fail with: an error answer, a rate limit too long to wait out,
+# or no answer at all.
+DISCORD_FAILURES = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, TimeoutError)
+
+
+def discord_problem(error: BaseException) -> str:
     """What went wrong talking to Discord, in words a person can act on."""
     if isinstance(error, discord.Forbidden):
         return "Discord says Mend is missing a permission there"
     if isinstance(error, discord.NotFound):
         return "the thread or message is gone"
-    if error.status == 429:
+    if isinstance(error, discord.RateLimited) or getattr(error, "status", None) == 429:
         return "Discord asked Mend to slow down"
-    return "Discord did not answer properly"
+    if isinstance(error, discord.HTTPException):
+        return "Discord did not answer properly"
+    return "Discord could not be reached"
 
 
 async def guarded(interaction: Interaction, handler: Callable[[Interaction], Awaitable[None]]) -> None:

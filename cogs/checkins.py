@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiohttp
 import discord
 from discord.ext import commands
 
@@ -40,7 +39,7 @@ from bot.clock import to_timestamp
 from bot.protocols import Role
 from bot.repair import Cadence, Change, Due, FollowUp, Rupture
 from cogs._turns import checkin_view, render_prompt
-from cogs._ui import COLOUR, Interaction, buttons, guarded, mention
+from cogs._ui import COLOUR, DISCORD_FAILURES, Interaction, buttons, guarded, mention
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +94,7 @@ class FollowupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FO
                 interaction, _followup_question(rupture, self.role), view=_followup_view(rupture.id, self.role)
             )
             return
-        if rupture.seat(self.role).followup is FollowUp.ANSWERED:
-            await answer_privately(interaction, "You've already answered this one. Thank you.")
-            return
-        for _ in range(3):
+        while rupture.seat(self.role).followup is not FollowUp.ANSWERED:
             if await db.save(Change(followup_answered(rupture, self.role)), rupture.version) is not None:
                 break
             fresh = await db.rupture(self.rupture_id)
@@ -186,7 +182,7 @@ class Checkins(commands.Cog):
                 error,
             )
             return Handled(claim, Result.BLOCKED)
-        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, TimeoutError) as error:
+        except DISCORD_FAILURES as error:
             log.warning("Due %s of rupture %s failed (%s); retrying next sweep", claim.due, rupture.id, error)
         except Exception:
             log.exception("Due %s of rupture %s failed; retrying next sweep", claim.due, rupture.id)
@@ -200,6 +196,9 @@ class Checkins(commands.Cog):
         woken = waking_moment(now, people)
         if woken > now:
             return Handled(claim, Result.QUIET, when=woken)
+        latest = await self.bot.db.rupture(rupture.id)
+        if latest is None or latest.version != rupture.version:
+            return Handled(claim, Result.SUPERSEDED)  # someone acted since the claim: look again next time
         if claim.due is Due.FOLLOWUP:
             return Handled(claim, Result.SENT, await self._follow_up(rupture, claim))
         thread = self._thread(rupture)

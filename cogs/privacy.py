@@ -18,8 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import MendBot, answer_privately
+from bot.repair import without
 from cogs._safety import ResourcesButton, resources_embed
-from cogs._ui import COLOUR, NO_PINGS, Interaction, buttons, guarded
+from cogs._ui import COLOUR, DISCORD_FAILURES, NO_PINGS, Interaction, buttons, guarded
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,10 @@ class EraseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ERASE
 
 async def erase_person(bot: MendBot, user_id: int) -> None:
     """Erase everything about a person; their open repairs end with a neutral line in the thread."""
-    ended = await bot.db.erase(user_id)
+    ruptures = await bot.db.ruptures_of(user_id)
+    cadences = {r.guild_id: (await bot.db.guild_settings(r.guild_id)).cadence for r in ruptures}
+    await bot.db.erase(user_id, [without(r, user_id, cadences[r.guild_id]) for r in ruptures])
+    ended = [r for r in ruptures if r.status.is_open]
     for rupture in ended:
         if rupture.thread_id is None:
             continue
@@ -140,16 +144,15 @@ class PrivacyCommands(commands.GroupCog, group_name="privacy", group_description
         now: datetime = self.bot.clock.now()
         db = self.bot.db
         for guild_id, user_id in await db.memberships_to_check(now, MEMBERSHIP_CHECKS_PER_RUN):
+            present = True
             try:
                 await self.bot.http.get_member(guild_id, user_id)
             except discord.NotFound as error:
-                if error.code in (10007, 10013):
-                    await db.record_membership(guild_id, user_id, present=False, now=now)
-                continue
-            except discord.HTTPException:
-                log.warning("Could not check membership in guild %s", guild_id, exc_info=True)
-                continue
-            await db.record_membership(guild_id, user_id, present=True, now=now)
+                # Unknown member or user: they left (or are gone); unknown server: Mend was removed.
+                present = error.code not in (10004, 10007, 10013)
+            except DISCORD_FAILURES:
+                log.warning("Could not check membership in guild %s; trying again tomorrow", guild_id, exc_info=True)
+            await db.record_membership(guild_id, user_id, present=present, now=now)
         departed = await db.departed(now)
         for user_id in departed:
             await erase_person(self.bot, user_id)

@@ -71,9 +71,9 @@ def help_embed(bot: MendBot) -> discord.Embed:
             "`/repair start` invites the other person to a private thread; nothing happens until "
             "they say they're ready. Then Mend walks you through the steps in turns: whoever has "
             "the floor writes, the other reflects back what they heard, and the first says "
-            "*got it* or *not quite*. For feelings and each one's reality you both write "
-            "privately, and the answers appear together, so nobody has to go first. A repair is "
-            "finished only when **both** of you say you feel understood."
+            "*got it* or *not quite*. In some steps you both write privately, and the answers "
+            "appear together, so nobody has to go first. A repair is finished only when **both** "
+            "of you say you feel understood."
         ),
         inline=False,
     )
@@ -287,8 +287,11 @@ async def rupture_here(interaction: Interaction) -> Rupture | None:
     db = interaction.client.db
     if isinstance(interaction.channel, discord.Thread):
         rupture = await db.rupture_in_thread(interaction.channel.id)
-        if rupture is not None and rupture.role_of(interaction.user.id) is not None and rupture.status.is_open:
-            return rupture
+        if rupture is not None:
+            if rupture.role_of(interaction.user.id) is not None and rupture.status.is_open:
+                return rupture
+            await answer_privately(interaction, "You have no open repair in this thread.")
+            return None
     ruptures = await db.open_ruptures_of(interaction.user.id, interaction.guild_id)
     if len(ruptures) == 1:
         return ruptures[0]
@@ -415,7 +418,8 @@ async def post_invitation(thread: discord.Thread, rupture: Rupture, protocol: Pr
         colour=COLOUR,
         description=(
             f"{opener} would like to talk something through with you, using **{protocol.name}**: "
-            f"{protocol.description}\n\nIt goes in turns. Either of you can take a break or step away at "
+            f"{protocol.description}\n\nHere {opener} is {protocol.first_label} and you are "
+            f"{protocol.second_label}. It goes in turns. Either of you can take a break or step away at "
             "any time, in one click and without giving a reason. Nothing happens until you're ready.\n\n"
             f"{PRIVACY_NOTICE}"
         ),

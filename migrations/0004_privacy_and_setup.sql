@@ -18,13 +18,14 @@ CREATE TABLE settings_audit (
 CREATE INDEX settings_audit_by_guild ON settings_audit (guild_id, changed_at);
 CREATE INDEX settings_audit_by_actor ON settings_audit (actor_id);
 
+-- A block is the blocker's data. The blocked person is kept only as a keyed hash of their id
+-- (the key is in `meta`), so a block outlives the blocked person erasing their own data.
 CREATE TABLE blocks (
-    blocker_id INTEGER NOT NULL,
-    blocked_id INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (blocker_id, blocked_id)
+    blocker_id   INTEGER NOT NULL,
+    blocked_hash TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (blocker_id, blocked_hash)
 ) STRICT;
-CREATE INDEX blocks_by_blocked ON blocks (blocked_id);
 
 CREATE TABLE memberships (
     guild_id   INTEGER NOT NULL,

@@ -107,9 +107,10 @@ async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend:
     thread = await started_repair(world)
     clock.advance(days=1)
     await sweep(mend)
+    count = len(world.standin.messages(thread))
     note = await (await world.alex.press(checkins(world, thread)[-1], "We're okay now")).followup()
     assert f"Once {world.sam.mention} says so too" in note.text
-    await posted(world, thread, f"{world.alex.mention} says you're okay now.")
+    assert len(world.standin.messages(thread)) == count, "the first answer stays private"
     await press(world, world.sam, thread, "We're okay now")
     await posted(world, thread, "You've both said you're okay now.")
     assert (await _rupture(mend, thread)).status is Status.RESOLVED
@@ -267,3 +268,16 @@ async def test_one_failure_does_not_stop_the_others(world: World, mend: MendBot,
     world.standin.fail("POST", "/channels/{channel_id}/messages", 503, channel_id=broken.id)
     assert await sweep(mend) == Counter({"retry": 1, "checkin": 1})
     assert len(checkins(world, fine)) == 1
+
+
+async def test_after_stop_checking_in_status_still_says_whose_turn_it_is(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    thread = await started_repair(world)
+    clock.advance(days=1)
+    await sweep(mend)
+    await (await world.sam.press(checkins(world, thread)[-1], "Stop checking in")).followup()
+    status = await (await world.sam.slash("repair status", world.general)).reply()
+    assert "resting" not in status.text
+    assert f"{world.alex.mention}'s turn" in status.text
+    assert status.message is not None and status.message.buttons() == []

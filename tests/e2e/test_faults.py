@@ -106,3 +106,31 @@ async def test_a_press_during_a_gateway_drop_is_delivered_on_resume(world: World
     opened = await (await world.alex.press(prompt, "Write")).reply()
     assert opened.modal is not None
     assert world.standin.gateway.resumes
+
+
+async def test_a_turn_lost_to_a_connection_reset_is_undone_and_the_words_given_back(
+    world: World, mend: MendBot
+) -> None:
+    thread = await started_repair(world)
+    world.standin.fail(*MESSAGES, 0, channel_id=thread.id)
+    opened = await press(world, world.alex, thread, "Write")
+    sent = await world.alex.submit(opened, "I needed a hand.")
+    await sent.reply()
+    answer = await sent.followup()
+    assert answer.text.startswith("Nothing was changed: Discord could not be reached.")
+    assert "I needed a hand." in answer.text, "the words come back to the writer"
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.phase is Phase.WRITE
+    await write(world, world.alex, thread, "Write", "I needed a hand.")
+    await posted(world, thread, "I needed a hand.")
+
+
+async def test_stepping_away_works_even_when_the_thread_cannot_be_told(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    ask = await press(world, world.sam, thread, "Step away")
+    assert ask.message is not None
+    world.standin.fail(*MESSAGES, 403, code=50013, channel_id=thread.id)
+    left = await (await world.sam.press(ask.message, "Step away")).followup()
+    assert left.text.startswith("You've stepped away.")
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.LEFT

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from bot.app import MendBot
 from bot.repair import Status
-from tests.e2e.steps import open_repair, posted, started_repair, write
+from tests.e2e.steps import open_repair, posted, press, started_repair, write
 from tests.helpers import FakeClock, Harness, World
+from tests.standin.actors import Person
+from tests.standin.world import Channel
 
 
 def _traces(database: Path, user_id: int, name: str) -> list[str]:
@@ -41,7 +43,7 @@ async def test_export_is_a_private_json_file_of_everything_held(world: World, me
     assert data["user_id"] == str(world.alex.id)
     assert data["person"][0]["timezone"] == "Europe/Paris"
     assert [r["thread_id"] for r in data["ruptures"]] == [thread.id]
-    assert [b["blocked_id"] for b in data["blocks_you_made"]] == [world.outsider.id]
+    assert len(data["blocks_you_made"]) == 1
     sams = json.loads(
         (await (await world.sam.slash("privacy export", world.general)).reply()).message.files[  # type: ignore[union-attr]
             "mend-data.json"
@@ -102,4 +104,65 @@ async def test_someone_who_left_is_erased_after_thirty_days(world: World, mend: 
     assert await privacy.check_memberships() == 1  # type: ignore[attr-defined]
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.second.user_id is None and rupture.status is Status.ERASED
-    assert (await mend.db.export(world.alex.id))["ruptures"][0]["first_id"] == world.alex.id, "Alex's part stays"
+    kept = (await mend.db.export(world.alex.id))["ruptures"][0]
+    assert (kept["your_seat"], kept["with_user_id"]) == ("first", None), "Alex's part stays; Sam's is gone"
+
+
+async def test_export_holds_your_part_not_your_partners_private_answers(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    await walk_to_the_last_question(world, mend, thread)
+    await press(world, world.sam, thread, "Not yet")
+    data = (await (await world.alex.slash("privacy export", world.general)).reply()).message
+    assert data is not None
+    exported = data.files["mend-data.json"].decode()
+    assert "not_yet" not in exported, "Sam's answer to 'do you feel understood?' is Sam's alone"
+    assert f'"with_user_id": {world.sam.id}' in exported
+
+
+async def walk_to_the_last_question(world: World, mend: MendBot, thread: Channel) -> None:
+    protocol = mend.protocols["quick"]
+    for number, step in enumerate(protocol.steps, start=1):
+        since = await posted(world, thread, f"Step {number} of 3")
+        if step.writer is None:
+            for person in (world.alex, world.sam):
+                await write(world, person, thread, "Write privately", f"{person.user.username} next time.")
+            continue
+        writer, listener = (world.alex, world.sam) if step.writer.value == "first" else (world.sam, world.alex)
+        await write(world, writer, thread, "Write", f"{writer.user.username} speaks {number}.")
+        await write(world, listener, thread, "Reflect back", f"{listener.user.username} hears {number}.")
+        await press(world, writer, thread, "Got it")
+        await write(world, listener, thread, "Write", f"{listener.user.username} validates {number}.")
+        await posted(world, thread, f"{listener.user.username} validates {number}.", since)
+    await posted(world, thread, "Do you feel understood?")
+
+
+async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: World, harness: Harness) -> None:
+    mend = await harness.start()
+    await (await world.sam.slash("mend block", world.general, member=world.alex.user)).reply()
+    await started_repair_with(world, world.alex, world.outsider)
+    ask = await (await world.alex.slash("privacy delete", world.general)).reply()
+    assert ask.message is not None
+    await (await world.alex.press(ask.message, "Erase my data")).reply()
+    await world.standin.until(lambda: "Mend no longer holds anything about you" in ask.message.text)  # type: ignore[union-attr]
+    assert _traces(harness.database, world.alex.id, world.alex.user.username) == []
+    again = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
+    assert again.text == "Not right now. Nothing more is needed from you for the moment."
+    del mend
+
+
+async def started_repair_with(world: World, opener: Person, partner: Person) -> Channel:
+    thread = await open_repair(world, opener, partner)
+    await press(world, partner, thread, "I'm ready")
+    return thread
+
+
+async def test_a_failed_membership_check_does_not_hold_up_the_others(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    await started_repair(world)
+    privacy = mend.get_cog("PrivacyCommands")
+    assert privacy is not None
+    clock.advance(days=1, minutes=1)
+    world.standin.fail("GET", "/guilds/{guild_id}/members/{user_id}", 503, user_id=world.alex.id)
+    await privacy.check_memberships()  # type: ignore[attr-defined]
+    assert await mend.db.memberships_to_check(clock.now(), 50) == [], "checked today, error or not"

@@ -180,7 +180,7 @@ async def test_a_break_pauses_both_and_ends_on_time(world: World, mend: MendBot,
     thread = await _started(world)
     chooser = await press(world, world.sam, thread, "Take a break")
     assert chooser.ephemeral and chooser.message is not None
-    assert "Would you like to take a break?" in chooser.text
+    assert chooser.text.startswith("Would you like to take a break from")
     await (await world.sam.press(chooser.message, "1 hour")).followup()
     notice = await posted(world, thread, "Taking a break.")
     back = clock.now() + timedelta(hours=1)
@@ -229,3 +229,14 @@ async def test_leave_command_in_the_thread_asks_first(world: World, mend: MendBo
     stay = await (await world.sam.press(reply.message, "Stay")).reply()
     assert stay.text == "Okay, nothing has changed."
     assert (await _state(mend, thread))[1] is Status.ACTIVE
+
+
+async def test_commands_in_someone_elses_thread_do_not_touch_your_own_repair(world: World, mend: MendBot) -> None:
+    moderator = world.standin.add_role(world.guild, "Mods", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS)
+    world.guild.members[world.outsider.id].roles.append(moderator.id)
+    theirs = await _started(world)
+    mine = await open_repair(world, world.outsider, world.owner)
+    reply = await (await world.outsider.slash("repair leave", theirs)).reply()
+    assert reply.text == "You have no open repair in this thread."
+    rupture = await mend.db.rupture_in_thread(mine.id)
+    assert rupture is not None and rupture.status is Status.INVITED

@@ -73,3 +73,24 @@ async def test_every_request_carrying_written_words_allows_no_mentions(world: Wo
     }
     for request in carrying:
         assert request.body.get("allowed_mentions") == {"parse": []}, (request.method, request.template)
+
+
+async def test_private_answers_are_erased_when_the_repair_ends_before_the_reveal(
+    world: World, harness: Harness
+) -> None:
+    mend = await harness.start()
+    thread = await open_repair(world, world.alex, world.sam, protocol="full")
+    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.alex, thread, "I agree")
+    await press(world, world.sam, thread, "I agree")
+    await posted(world, thread, "Step 2 of 10")
+    await write(world, world.alex, thread, "Write privately", "Ashamed and small, if I am honest.")
+    await posted(world, thread, "has written")
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and await mend.db.sealed_answers(rupture.id, 1) != {}
+    ask = await press(world, world.sam, thread, "Step away")
+    assert ask.message is not None
+    await (await world.sam.press(ask.message, "Step away")).followup()
+    await world.standin.until(lambda: thread.archived)
+    contents = b"".join(path.read_bytes() for path in _files(harness.database))
+    assert b"Ashamed and small" not in contents

@@ -351,7 +351,10 @@ class StandIn:
         times: int = 1,
         **where: object,
     ) -> None:
-        """Answer the next `times` matching requests with an error instead of serving them."""
+        """Answer the next `times` matching requests with an error instead of serving them.
+
+        A `status` of 0 drops the connection instead, as a network reset would.
+        """
         if self.spec is not None and not self.spec.has_operation(template, method):
             raise ValueError(f"{method} {template} is not a Discord route")
         fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()})
@@ -465,6 +468,11 @@ class StandIn:
         if not needs_token and record.authorized:
             self.violations.append(f"{method} {template} was sent with an Authorization header")
         fault = self._take_fault(method, template, call.params)
+        if fault is not None and fault.status == 0:
+            # A connection reset: the client gets no answer at all.
+            if call.request.transport is not None:
+                call.request.transport.abort()
+            return web.Response(status=204)
         if fault is not None:
             return _fault_response(fault)
         try:

@@ -67,7 +67,7 @@ async def test_settling_records_moves_holds_and_releases(db: Database) -> None:
     assert (await db.rupture(gone.rupture.id)).status is Status.GONE  # type: ignore[union-attr]
     held = ids(await db.claim_due(NOW + timedelta(days=2), lease=LEASE, limit=10))
     assert blocked.rupture.id not in held and gone.rupture.id not in held
-    assert await db.unblock(10) == 1
+    await db.change_guild_settings(10, 99, NOW, checkin_days="2")
     assert ids(await db.claim_due(NOW + timedelta(days=2), lease=LEASE, limit=10)) == {blocked.rupture.id}
 
 

@@ -119,3 +119,13 @@ def test_cadence_settings_parse() -> None:
     for bad in ("", "0", "1,x", "1,2,3,4,5,6", "90"):
         with pytest.raises(ValueError, match="check-in intervals"):
             parse_cadence(bad)
+
+
+def test_far_apart_zones_with_no_shared_waking_hours_still_get_their_check_in() -> None:
+    new_york, shanghai = Waking(NEW_YORK), Waking(ZoneInfo("Asia/Shanghai"))
+    moment = utc(2026, 7, 1, 3, 0)  # 23:00 in New York, 11:00 in Shanghai
+    woken = waking_moment(moment, [new_york, shanghai])
+    assert woken >= moment
+    assert woken - moment < timedelta(days=1), "delayed, never dropped"
+    assert waking_moment(woken, [new_york, shanghai]) == woken, "and once it comes, it goes out"
+    assert new_york.quiet_until(woken) is None or shanghai.quiet_until(woken) is None

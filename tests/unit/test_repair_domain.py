@@ -12,6 +12,7 @@ from bot.repair import (
     Action,
     Change,
     Commitment,
+    Due,
     Mark,
     Notice,
     Phase,
@@ -25,6 +26,7 @@ from bot.repair import (
     Written,
     decide,
     turn,
+    without,
 )
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -203,3 +205,42 @@ def test_a_protocol_in_memory_works_like_a_file() -> None:
     decision = decide(rupture, tiny, ALEX, Action.WRITE, NOW, text="Done.")
     assert isinstance(decision, Change)
     assert decision.rupture.phase is Phase.RECOGNITION
+
+
+def test_we_are_okay_counts_only_until_something_else_happens() -> None:
+    rupture = started()
+    okay = changed(act(rupture, ALEX, Action.OKAY)).rupture
+    assert okay.first.okay
+    moved_on = changed(act(okay, ALEX, Action.WRITE, text="Actually, one more thing.")).rupture
+    assert not moved_on.first.okay
+    still_open = changed(act(moved_on, SAM, Action.OKAY)).rupture
+    assert still_open.status is Status.ACTIVE, "an old 'okay' does not close a later conversation"
+
+
+def test_a_break_that_ran_out_is_over_for_the_next_action() -> None:
+    paused = changed(act(started(), SAM, Action.PAUSE, until=NOW + timedelta(minutes=20))).rupture
+    later = NOW + timedelta(hours=1)
+    resumed = decide(paused, PROTOCOLS["quick"], ALEX, Action.WRITE, later, text="I'm back.")
+    assert isinstance(resumed, Change)
+    assert resumed.rupture.paused_until is None
+    assert resumed.rupture.due is Due.CHECKIN, "no stale 'the break is over' is planned"
+
+
+def test_leaving_in_the_middle_of_a_sealed_step_erases_what_was_written() -> None:
+    rupture = _at_step(started(), 2)
+    sealed = changed(act(rupture, SAM, Action.WRITE, text="I'll say so."))
+    assert not sealed.unseal
+    left = changed(act(sealed.rupture, ALEX, Action.LEAVE))
+    assert left.unseal
+
+
+def test_erasing_a_person_anonymises_their_seat_and_settles_what_waited_for_them() -> None:
+    resolved = replace(started(), status=Status.RESOLVED, step=3, phase=Phase.COMMITMENTS)
+    named = changed(act(resolved, ALEX, Action.WRITE, text="I'll ask sooner.")).rupture
+    alone = without(named, SAM)
+    assert alone.second.user_id is None
+    assert alone.phase is Phase.CLOSED, "nobody is left to acknowledge Alex's commitment"
+    assert alone.second.commitment is Commitment.SKIPPED
+    assert alone.due is Due.FOLLOWUP, "Alex is still asked about Alex's own commitment"
+    gone = without(started(), ALEX)
+    assert (gone.status, gone.phase, gone.first.user_id, gone.due) == (Status.ERASED, Phase.CLOSED, None, None)
