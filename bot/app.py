@@ -170,13 +170,25 @@ class MendBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-        key = f"{COMMANDS_HASH_KEY}:{guild_id or 'global'}"
+        key = f"{COMMANDS_HASH_KEY}:{self.application_id}:{guild_id or 'global'}"
         if not force and await self.db.meta(key) == digest:
             return False
         synced = await self.tree.sync(guild=guild)
         await self.db.set_meta(key, digest)
         log.info("Synced %d commands to %s", len(synced), f"server {guild_id}" if guild_id else "all servers")
         return True
+
+    async def clear_commands(self, guild_id: int) -> None:
+        """Remove the server-only copies of the commands (once `DEV_GUILD_ID` is no longer wanted)."""
+        guild = discord.Object(guild_id)
+        self.tree.clear_commands(guild=guild)
+        await self.tree.sync(guild=guild)
+        await self.db.set_meta(f"{COMMANDS_HASH_KEY}:{self.application_id}:{guild_id}", "")
+        log.info("Removed the commands synced to server %s", guild_id)
+
+    async def on_ready(self) -> None:
+        if self.user is not None:
+            log.info("Mend is connected as %s, in %d server(s).", self.user, len(self.guilds))
 
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Log an unexpected error with its context and tell the person, privately, in plain words."""

@@ -45,8 +45,8 @@ class Settings:
         token = value("DISCORD_TOKEN")
         if not token:
             raise SettingsError(
-                "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
-                "from the Discord Developer Portal (Bot → Reset Token)."
+                "DISCORD_TOKEN is not set: copy .env.example to .env (in the folder you start Mend from) and "
+                "paste your bot's token from the Discord Developer Portal (Bot → Reset Token)."
             )
         if not _TOKEN_SHAPE.match(token):
             raise SettingsError(

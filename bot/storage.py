@@ -15,6 +15,7 @@ import hmac
 import re
 import secrets
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -68,6 +69,8 @@ class SettingsChange:
 
 _SETTINGS = ("repair_channel_id", "default_protocol", "checkin_days", "member_role_id")
 _ERASURE_DELAY = 30 * 86_400
+_WRITTEN_REMEMBERED = 10_000
+_CLOSED_FOR_GOOD = 2**62  # a version no snapshot has: the rupture was closed outside compare-and-set
 _MEMBERSHIP_CHECK_EVERY = 86_400
 
 
@@ -78,6 +81,19 @@ class Database:
         self._connection = connection
         self._lock = asyncio.Lock()
         self.path = path
+        # The latest version this process wrote for recently changed ruptures: a cheap hint that a
+        # snapshot is stale (the database's compare-and-set stays what decides).
+        self._written: OrderedDict[int, int] = OrderedDict()
+
+    def changed_since(self, rupture: Rupture) -> bool:
+        """Whether this process has changed `rupture` since that snapshot was read (a hint, no I/O)."""
+        return self._written.get(rupture.id, rupture.version) > rupture.version
+
+    def _note_written(self, rupture_id: int, version: int) -> None:
+        self._written[rupture_id] = version
+        self._written.move_to_end(rupture_id)
+        if len(self._written) > _WRITTEN_REMEMBERED:
+            self._written.popitem(last=False)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -348,6 +364,7 @@ class Database:
         async with self._lock:
             async with self._transaction():
                 for rupture in ruptures:
+                    self._note_written(rupture.id, _CLOSED_FOR_GOOD)
                     values = {
                         **_rupture_values(rupture),
                         "first_id": rupture.first.user_id,
@@ -517,6 +534,7 @@ class Database:
 
     async def mark_gone(self, rupture_id: int) -> None:
         """The rupture's thread was deleted: close it for good, and erase any answers held for it."""
+        self._note_written(rupture_id, _CLOSED_FOR_GOOD)
         async with self._lock:
             async with self._transaction():
                 await self._connection.execute(
@@ -586,7 +604,10 @@ class Database:
         )
         parameters = {**values, "rupture_id": new.id, "expected": expected_version}
         if change.seal is None and not change.unseal:
-            return replace(new, version=expected_version + 1) if await self._write(update, parameters) == 1 else None
+            if await self._write(update, parameters) != 1:
+                return None
+            self._note_written(new.id, expected_version + 1)
+            return replace(new, version=expected_version + 1)
         async with self._lock:
             async with self._transaction():
                 cursor = await self._connection.execute(update, parameters)
@@ -602,6 +623,7 @@ class Database:
                     await self._connection.execute("DELETE FROM sealed_answers WHERE rupture_id = ?", (new.id,))
             if change.unseal:
                 await self._scrub_wal()
+        self._note_written(new.id, expected_version + 1)
         return replace(new, version=expected_version + 1)
 
     # -- plumbing -------------------------------------------------------------------------------

@@ -196,8 +196,7 @@ class Checkins(commands.Cog):
         woken = waking_moment(now, people)
         if woken > now:
             return Handled(claim, Result.QUIET, when=woken)
-        latest = await self.bot.db.rupture(rupture.id)
-        if latest is None or latest.version != rupture.version:
+        if self.bot.db.changed_since(rupture):
             return Handled(claim, Result.SUPERSEDED)  # someone acted since the claim: look again next time
         if claim.due is Due.FOLLOWUP:
             return Handled(claim, Result.SENT, await self._follow_up(rupture, claim))

@@ -8,8 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot.app import MendBot
-from tests.helpers import FakeClock, Harness, World
+from tests.helpers import SPAWNED, FakeClock, Harness, World
 from tests.standin.server import StandIn
+
+
+@pytest.fixture(autouse=True)
+async def no_bot_process_outlives_its_test() -> AsyncIterator[None]:
+    yield
+    while SPAWNED:
+        process = SPAWNED.pop()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 @pytest.fixture

@@ -153,9 +153,12 @@ def bot_environment(world: World, folder: Path, **overrides: str) -> dict[str, s
     return env
 
 
+SPAWNED: list[asyncio.subprocess.Process] = []
+
+
 async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str) -> asyncio.subprocess.Process:
-    """`python -m bot …` as its own process."""
-    return await asyncio.create_subprocess_exec(
+    """`python -m bot …` as its own process (killed after the test if it is still running)."""
+    process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -165,6 +168,8 @@ async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str) -> asyncio.
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    SPAWNED.append(process)
+    return process
 
 
 async def finish(process: asyncio.subprocess.Process) -> tuple[int, str]:

@@ -26,8 +26,8 @@ async def test_a_missing_token_stops_start_up_with_one_sentence(world: World, tm
     code, log = await finish(await spawn_bot(bot_environment(world, tmp_path, DISCORD_TOKEN=""), tmp_path))
     assert code == 2
     assert log.strip().splitlines() == [
-        "Mend could not start: DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's "
-        "token from the Discord Developer Portal (Bot → Reset Token)."
+        "Mend could not start: DISCORD_TOKEN is not set: copy .env.example to .env (in the folder you start "
+        "Mend from) and paste your bot's token from the Discord Developer Portal (Bot → Reset Token)."
     ]
 
 
@@ -62,3 +62,26 @@ async def test_sync_command_syncs_to_one_server_and_exits(world: World, tmp_path
     commands = world.application.commands[world.guild.id]
     assert {c["name"] for c in commands} >= {"repair"}
     assert world.standin.gateway.identifies == [], "syncing does not connect to the gateway"
+
+
+async def test_a_server_the_bot_is_not_in_stops_start_up_with_one_sentence(world: World, tmp_path: Path) -> None:
+    world.standin.fail("PUT", "/applications/{application_id}/guilds/{guild_id}/commands", 403, code=50001)
+    env = bot_environment(world, tmp_path, DEV_GUILD_ID="123456789012345678")
+    code, log = await finish(await spawn_bot(env, tmp_path))
+    assert code == 2
+    assert "Traceback" not in log
+    assert (
+        log.strip()
+        .splitlines()[-1]
+        .startswith("Mend could not start: Discord refused to register the commands in server 123456789012345678")
+    )
+
+
+async def test_server_only_commands_can_be_cleared_after_development(world: World, tmp_path: Path) -> None:
+    env = bot_environment(world, tmp_path)
+    guild = str(world.guild.id)
+    assert (await finish(await spawn_bot(env, tmp_path, "sync", "--guild", guild)))[0] == 0
+    assert world.application.commands[world.guild.id]
+    code, log = await finish(await spawn_bot(env, tmp_path, "sync", "--guild", guild, "--clear"))
+    assert code == 0, log
+    assert world.application.commands[world.guild.id] == []

@@ -80,3 +80,15 @@ async def test_a_person_acting_after_the_claim_wins_over_the_record(db: Database
     current = await db.rupture(rupture.id)
     assert current is not None and (current.checkin_stage, current.due_at) == (0, NOW + timedelta(days=1))
     assert [c.attempt for c in await db.claim_due(NOW + timedelta(days=1), lease=LEASE, limit=10)] == [1]
+
+
+async def test_a_snapshot_knows_when_this_process_has_changed_the_rupture_since(db: Database) -> None:
+    rupture = await _active(db, (1, 2), NOW - timedelta(days=2))
+    [claim] = await db.claim_due(NOW, lease=LEASE, limit=10)
+    assert not db.changed_since(claim.rupture)
+    await db.save(Change(replace(claim.rupture, updated_at=NOW)), claim.rupture.version)
+    assert db.changed_since(claim.rupture), "a person acted after the claim"
+    fresh = await db.rupture(rupture.id)
+    assert fresh is not None and not db.changed_since(fresh)
+    await db.mark_gone(rupture.id)
+    assert db.changed_since(fresh)
