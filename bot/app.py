@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -189,6 +190,9 @@ class MendBot(commands.Bot):
     async def on_ready(self) -> None:
         if self.user is not None:
             log.info("Mend is connected as %s, in %d server(s).", self.user, len(self.guilds))
+        # Everything loaded so far lives as long as the bot: keep the collector from re-scanning it,
+        # which otherwise shows up as pauses of tens of milliseconds under load.
+        gc.freeze()
 
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Log an unexpected error with its context and tell the person, privately, in plain words."""

@@ -360,6 +360,12 @@ class StandIn:
         fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()})
         self.faults[(method.upper(), template)].append(fault)
 
+    def forget_history(self) -> None:
+        """Drop the record of past requests and answered interactions (for long benchmark runs)."""
+        self.requests.clear()
+        self.by_route.clear()
+        self.pending = {token: p for token, p in self.pending.items() if not p.callback.done()}
+
     def hold(self, method: str, template: str, *, after_handling: bool) -> Hold:
         """Hold the next request to this route until the test releases it."""
         held = Hold(after_handling)
