@@ -75,9 +75,6 @@ class Protocol:
     second_label: str
     steps: tuple[Step, ...]
 
-    def role_label(self, role: Role) -> str:
-        return self.first_label if role is Role.FIRST else self.second_label
-
 
 class ProtocolError(Exception):
     """A protocol file is malformed; the message names the file and the field."""
