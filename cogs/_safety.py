@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.app import answer_privately
-from cogs._ui import COLOUR, Interaction, guarded
+from cogs._ui import COLOUR, Interaction, MendButton
 
 RESOURCES_ID = "mend:resources"
 
@@ -63,14 +63,11 @@ def resources_embed() -> discord.Embed:
     return embed
 
 
-class ResourcesButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(RESOURCES_ID)):
+class ResourcesButton(MendButton, template=re.escape(RESOURCES_ID)):
     """The help-and-safety button on every repair thread's first message; answered privately."""
 
     def __init__(self) -> None:
-        button: discord.ui.Button[Any] = discord.ui.Button(
-            label="Help and safety", style=discord.ButtonStyle.secondary, custom_id=RESOURCES_ID
-        )
-        super().__init__(button)
+        super().__init__(RESOURCES_ID, "Help and safety")
 
     @classmethod
     async def from_custom_id(
@@ -78,9 +75,5 @@ class ResourcesButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r
     ) -> ResourcesButton:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, _show_resources)
-
-
-async def _show_resources(interaction: Interaction) -> None:
-    await answer_privately(interaction, "", embed=resources_embed())
+    async def pressed(self, interaction: Interaction) -> None:
+        await answer_privately(interaction, "", embed=resources_embed())

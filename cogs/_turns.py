@@ -49,10 +49,10 @@ from cogs._ui import (
     NO_PINGS,
     QUIET,
     Interaction,
+    MendButton,
     buttons,
     defer,
     discord_problem,
-    guarded,
     mention,
     post,
     text_embeds,
@@ -115,7 +115,7 @@ def _position(match: re.Match[str]) -> Position:
     return Position(int(match["step"]), Phase(match["phase"]), int(match["round"]))
 
 
-class TurnButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TURN_TEMPLATE):
+class TurnButton(MendButton, template=TURN_TEMPLATE):
     """A button of the repair itself: ready, write, got it, agree, understood, acknowledge…"""
 
     def __init__(
@@ -131,8 +131,9 @@ class TurnButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TURN_T
         self.rupture_id, self.position, self.action, self.about = rupture_id, position, action, about
         suffix = f"-{about.value}" if about else ""
         at = position
-        custom_id = f"mend:turn:{rupture_id}:{at.step}:{at.phase.value}:{at.round}:{action.value}{suffix}"
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        super().__init__(
+            f"mend:turn:{rupture_id}:{at.step}:{at.phase.value}:{at.round}:{action.value}{suffix}", label, style
+        )
 
     @classmethod
     async def from_custom_id(
@@ -141,9 +142,6 @@ class TurnButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TURN_T
         about = Role(match["about"]) if match["about"] else None
         return cls(int(match["rid"]), _position(match), Action(match["action"]), about=about)
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
-
     async def pressed(self, interaction: Interaction) -> None:
         if self.action is Action.WRITE:
             await open_writer(interaction, self.rupture_id, self.position)
@@ -151,22 +149,18 @@ class TurnButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TURN_T
             await apply(interaction, self.rupture_id, self.action, at=self.position, about=self.about)
 
 
-class BreakButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BREAK_TEMPLATE):
+class BreakButton(MendButton, template=BREAK_TEMPLATE):
     """Take a break: `ask` offers the lengths privately; a number of minutes starts it; `end` ends it."""
 
     def __init__(self, rupture_id: int, what: str, label: str = "Take a break") -> None:
         self.rupture_id, self.what = rupture_id, what
-        style = discord.ButtonStyle.secondary
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"mend:break:{rupture_id}:{what}"))
+        super().__init__(f"mend:break:{rupture_id}:{what}", label)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> BreakButton:
         return cls(int(match["rid"]), match["what"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         if self.what == "ask":
@@ -179,22 +173,19 @@ class BreakButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BREAK
             await apply(interaction, self.rupture_id, Action.PAUSE, until=until)
 
 
-class LeaveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LEAVE_TEMPLATE):
+class LeaveButton(MendButton, template=LEAVE_TEMPLATE):
     """Step away: `ask` confirms privately first; `yes` leaves; `no` keeps things as they are."""
 
     def __init__(self, rupture_id: int, what: str, label: str = "Step away") -> None:
         self.rupture_id, self.what = rupture_id, what
         style = discord.ButtonStyle.danger if what == "yes" else discord.ButtonStyle.secondary
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"mend:leave:{rupture_id}:{what}"))
+        super().__init__(f"mend:leave:{rupture_id}:{what}", label, style)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> LeaveButton:
         return cls(int(match["rid"]), match["what"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         if self.what == "ask":
@@ -205,23 +196,19 @@ class LeaveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=LEAVE
             await interaction.response.edit_message(content="Okay, nothing has changed.", view=None)
 
 
-class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHECKIN_TEMPLATE):
+class CheckinButton(MendButton, template=CHECKIN_TEMPLATE):
     """An answer to a check-in: we're okay now, pick up, snooze, or stop checking in."""
 
     def __init__(self, rupture_id: int, answer: str, label: str = "·", primary: bool = False) -> None:
         self.rupture_id, self.answer = rupture_id, answer
         style = discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary
-        custom_id = f"mend:checkin:{rupture_id}:{answer}"
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        super().__init__(f"mend:checkin:{rupture_id}:{answer}", label, style)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CheckinButton:
         return cls(int(match["rid"]), match["answer"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         if self.answer in SNOOZES:

@@ -179,6 +179,22 @@ def discord_problem(error: BaseException) -> str:
     return "Discord could not be reached"
 
 
+class MendButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A persistent button: its `custom_id` carries all it needs, and any error still gets an answer.
+
+    Subclasses give their own `template`, parse it in `from_custom_id`, and act in `pressed`.
+    """
+
+    def __init__(self, custom_id: str, label: str, style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self.pressed)
+
+    async def pressed(self, interaction: Interaction) -> None:
+        raise NotImplementedError
+
+
 async def guarded(interaction: Interaction, handler: Callable[[Interaction], Awaitable[None]]) -> None:
     """Run a button's handler so that any error still gets the person an answer.
 

@@ -39,7 +39,7 @@ from bot.clock import to_timestamp
 from bot.protocols import Role
 from bot.repair import Cadence, Change, Due, FollowUp, Rupture
 from cogs._turns import checkin_view, render_prompt
-from cogs._ui import COLOUR, DISCORD_FAILURES, Interaction, buttons, guarded, mention
+from cogs._ui import COLOUR, DISCORD_FAILURES, Interaction, MendButton, buttons, mention
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +65,18 @@ ANSWERS = {
 PINGS_THE_PAIR = discord.AllowedMentions(everyone=False, users=True, roles=False)
 
 
-class FollowupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FOLLOWUP_TEMPLATE):
+class FollowupButton(MendButton, template=FOLLOWUP_TEMPLATE):
     """The private question, a few days after a resolve: did the commitment you named happen?"""
 
     def __init__(self, rupture_id: int, role: Role, answer: str, label: str = "·") -> None:
         self.rupture_id, self.role, self.answer = rupture_id, role, answer
-        custom_id = f"mend:followup:{rupture_id}:{role.value}:{answer}"
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id))
+        super().__init__(f"mend:followup:{rupture_id}:{role.value}:{answer}", label)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> FollowupButton:
         return cls(int(match["rid"]), Role(match["role"]), match["answer"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         db = interaction.client.db

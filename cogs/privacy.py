@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot.app import MendBot, answer_privately
 from bot.repair import without
 from cogs._safety import ResourcesButton, resources_embed
-from cogs._ui import COLOUR, DISCORD_FAILURES, NO_PINGS, Interaction, buttons, guarded
+from cogs._ui import COLOUR, DISCORD_FAILURES, NO_PINGS, Interaction, MendButton, buttons
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +49,19 @@ def privacy_embed() -> discord.Embed:
     )
 
 
-class EraseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ERASE_TEMPLATE):
+class EraseButton(MendButton, template=ERASE_TEMPLATE):
     """The confirmation for `/privacy delete`; only the person it was shown to can press it."""
 
     def __init__(self, user_id: int, answer: str, label: str = "·") -> None:
         self.user_id, self.answer = user_id, answer
         style = discord.ButtonStyle.danger if answer == "yes" else discord.ButtonStyle.secondary
-        custom_id = f"mend:erase:{user_id}:{answer}"
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        super().__init__(f"mend:erase:{user_id}:{answer}", label, style)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> EraseButton:
         return cls(int(match["user"]), match["answer"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         if interaction.user.id != self.user_id:

@@ -18,6 +18,7 @@ from cogs._safety import ResourcesButton
 from cogs._ui import (
     COLOUR,
     Interaction,
+    MendButton,
     buttons,
     defer,
     discord_problem,
@@ -108,23 +109,19 @@ def help_embed(bot: MendBot) -> discord.Embed:
     return embed
 
 
-class ConsentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CONSENT_TEMPLATE):
+class ConsentButton(MendButton, template=CONSENT_TEMPLATE):
     """Continue (or not) after reading who can see a private thread; the topic rides in the message."""
 
     def __init__(self, partner_id: int, protocol: str, answer: str, label: str = "·") -> None:
         self.partner_id, self.protocol, self.answer = partner_id, protocol, answer
         style = discord.ButtonStyle.primary if answer == "yes" else discord.ButtonStyle.secondary
-        custom_id = f"mend:consent:{partner_id}:{protocol}:{answer}"
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        super().__init__(f"mend:consent:{partner_id}:{protocol}:{answer}", label, style)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ConsentButton:
         return cls(int(match["partner"]), match["protocol"], match["answer"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self.pressed)
 
     async def pressed(self, interaction: Interaction) -> None:
         if self.answer == "no":
