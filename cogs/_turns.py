@@ -252,18 +252,26 @@ async def load(interaction: Interaction, rupture_id: int) -> Rupture | None:
     return rupture
 
 
-async def open_writer(interaction: Interaction, rupture_id: int, at: Position) -> None:
-    """Open the modal for the current writing turn, if it is this person's turn."""
+async def permitted(interaction: Interaction, rupture_id: int, action: Action, **options: Any) -> Rupture | None:
+    """The rupture, if this person may take `action` now (the domain's decision, as a dry run);
+    otherwise None, and they have been told why, privately."""
     rupture = await load(interaction, rupture_id)
     if rupture is None:
-        return
+        return None
     protocol = interaction.client.protocols[rupture.protocol]
     now = interaction.client.clock.now()
-    decision = decide(rupture, protocol, interaction.user.id, Action.WRITE, now, at=at)
+    decision = decide(rupture, protocol, interaction.user.id, action, now, **options)
     if isinstance(decision, Refusal):
         await refuse(interaction, rupture, protocol, decision)
-        return
-    await interaction.response.send_modal(writer_modal(rupture, protocol))
+        return None
+    return rupture
+
+
+async def open_writer(interaction: Interaction, rupture_id: int, at: Position) -> None:
+    """Open the modal for the current writing turn, if it is this person's turn."""
+    rupture = await permitted(interaction, rupture_id, Action.WRITE, at=at)
+    if rupture is not None:
+        await interaction.response.send_modal(writer_modal(rupture, interaction.client.protocols[rupture.protocol]))
 
 
 def writer_modal(rupture: Rupture, protocol: Protocol) -> discord.ui.Modal:
@@ -777,14 +785,8 @@ def _whose_turn(rupture: Rupture, protocol: Protocol, holder: Role) -> str:
 
 async def offer_break(interaction: Interaction, rupture_id: int) -> None:
     """Show the break lengths privately; nobody else sees that a break is being considered."""
-    rupture = await load(interaction, rupture_id)
+    rupture = await permitted(interaction, rupture_id, Action.PAUSE, until=interaction.client.clock.now())
     if rupture is None:
-        return
-    protocol = interaction.client.protocols[rupture.protocol]
-    now = interaction.client.clock.now()
-    check = decide(rupture, protocol, interaction.user.id, Action.PAUSE, now, until=now)
-    if isinstance(check, Refusal):
-        await refuse(interaction, rupture, protocol, check)
         return
     view = buttons(*(BreakButton(rupture.id, str(minutes), label) for label, minutes in BREAKS.items()))
     await answer_privately(
@@ -797,14 +799,9 @@ async def offer_break(interaction: Interaction, rupture_id: int) -> None:
 
 async def confirm_leave(interaction: Interaction, rupture_id: int) -> None:
     """Ask privately before stepping away."""
-    rupture = await load(interaction, rupture_id)
-    if rupture is None:
-        return
-    role = rupture.role_of(interaction.user.id)
-    if role is None or not rupture.status.is_open:
-        protocol = interaction.client.protocols[rupture.protocol]
-        reason = Refuse.OUTSIDER if role is None else Refuse.ENDED
-        await refuse(interaction, rupture, protocol, Refusal(reason))
+    rupture = await permitted(interaction, rupture_id, Action.LEAVE)
+    role = None if rupture is None else rupture.role_of(interaction.user.id)
+    if rupture is None or role is None:
         return
     view = buttons(LeaveButton(rupture.id, "yes", "Step away"), LeaveButton(rupture.id, "no", "Stay"))
     other = mention(rupture.user_id(role.other))

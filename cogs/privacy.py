@@ -80,7 +80,7 @@ class EraseButton(MendButton, template=ERASE_TEMPLATE):
 async def erase_person(bot: MendBot, user_id: int) -> None:
     """Erase everything about a person; their open repairs end with a neutral line in the thread."""
     ruptures = await bot.db.ruptures_of(user_id)
-    cadences = {r.guild_id: (await bot.db.guild_settings(r.guild_id)).cadence for r in ruptures}
+    cadences = {guild: (await bot.db.guild_settings(guild)).cadence for guild in {r.guild_id for r in ruptures}}
     await bot.db.erase(user_id, [without(r, user_id, cadences[r.guild_id]) for r in ruptures])
     ended = [r for r in ruptures if r.status.is_open]
     for rupture in ended:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.app import MendBot, answer_privately
 from bot.protocols import Protocol, Role
 from bot.repair import Action, Mark, Rupture, Status, current_step, invitation, turn
+from bot.storage import GuildSettings
 from cogs import _turns
 from cogs._safety import ResourcesButton
 from cogs._ui import (
@@ -184,15 +185,15 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
         topic: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         key = protocol or await _default_protocol(self.bot, interaction)
-        problem = await preflight(interaction, partner, key)
-        if problem is not None:
-            await answer_privately(interaction, problem)
+        if await self.bot.db.has_consented(interaction.user.id):
+            await open_repair(interaction, partner, key, topic)
+            return
+        where = await preflight(interaction, partner, key)
+        if isinstance(where, str):
+            await answer_privately(interaction, where)
             return
         assert isinstance(partner, discord.Member)
-        if not await self.bot.db.has_consented(interaction.user.id):
-            await ask_consent(interaction, partner, key, topic)
-            return
-        await open_repair(interaction, partner, key, topic)
+        await ask_consent(interaction, partner, key, topic)
 
     @start.autocomplete("protocol")
     async def protocol_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -299,8 +300,10 @@ async def rupture_here(interaction: Interaction) -> Rupture | None:
     return None
 
 
-async def preflight(interaction: Interaction, partner: discord.Member | discord.User, protocol: str) -> str | None:
-    """Why a repair cannot be opened with `partner` here, as one plain sentence; None if it can."""
+async def preflight(
+    interaction: Interaction, partner: discord.Member | discord.User, protocol: str
+) -> discord.TextChannel | str:
+    """The channel to open a repair with `partner` in, or one plain sentence on why it cannot be."""
     bot = interaction.client
     if protocol not in bot.protocols:
         return f"There is no way of repairing called {protocol!r}: choose one from the list."
@@ -321,7 +324,7 @@ async def preflight(interaction: Interaction, partner: discord.Member | discord.
     existing = await bot.db.open_rupture_between(interaction.guild_id or 0, interaction.user.id, partner.id)
     if existing is not None and existing.thread_id is not None:
         return f"You two already have an open repair: <#{existing.thread_id}>."
-    channel = await repair_channel(interaction)
+    channel = repair_channel(interaction, settings)
     if channel is None:
         return (
             "Mend opens private threads in a text channel, and this isn't one: try again in a text "
@@ -334,14 +337,13 @@ async def preflight(interaction: Interaction, partner: discord.Member | discord.
             f"{' and '.join(missing)} permission{'s' if len(missing) > 1 else ''} there. "
             "A server admin can grant it in the channel's settings."
         )
-    return None
+    return channel
 
 
-async def repair_channel(interaction: Interaction) -> discord.TextChannel | None:
+def repair_channel(interaction: Interaction, settings: GuildSettings) -> discord.TextChannel | None:
     """Where threads are opened: the server's repair channel if set, else here (a thread's parent)."""
     guild = interaction.guild
     assert guild is not None
-    settings = await interaction.client.db.guild_settings(guild.id)
     channel: object = guild.get_channel(settings.repair_channel_id) if settings.repair_channel_id else None
     if channel is None:
         channel = interaction.channel
@@ -363,15 +365,16 @@ async def ask_consent(interaction: Interaction, partner: discord.Member, protoco
     await answer_privately(interaction, "", embed=embed, view=view)
 
 
-async def open_repair(interaction: Interaction, partner: discord.Member, protocol_key: str, topic: str | None) -> None:
+async def open_repair(
+    interaction: Interaction, partner: discord.Member | discord.User, protocol_key: str, topic: str | None
+) -> None:
     """Reserve the rupture, open the private thread, add both people and post the invitation."""
-    problem = await preflight(interaction, partner, protocol_key)
-    if problem is not None:
-        await _tell(interaction, problem)
+    channel = await preflight(interaction, partner, protocol_key)
+    if isinstance(channel, str):
+        await _tell(interaction, channel)
         return
     bot = interaction.client
-    channel = await repair_channel(interaction)
-    assert channel is not None and interaction.guild is not None
+    assert isinstance(partner, discord.Member) and interaction.guild is not None
     await defer(interaction)
     draft = invitation(interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now())
     rupture = await bot.db.reserve_rupture(draft)
