@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.checkins import Handled, Result, checkin_sent, waking_moment
 from bot.clock import to_timestamp
+from bot.schedule import Handled, Outcome, checkin_sent, waking_moment
 from bot.storage import Database
 from cogs.checkins import BATCH, LEASE
 
@@ -84,7 +84,7 @@ async def sweep_database_time(path: Path) -> tuple[float, int]:
             people = [waking[s.user_id] for s in (claim.rupture.first, claim.rupture.second) if s.user_id in waking]
             assert waking_moment(NOW, people) == NOW
             recorded = checkin_sent(claim.rupture, cadences[claim.rupture.guild_id], NOW)
-            handled.append(Handled(claim, Result.SENT, recorded))
+            handled.append(Handled(claim, Outcome.SENT, recorded))
         started = time.perf_counter()
         await db.settle(handled)
         elapsed += time.perf_counter() - started

@@ -7,8 +7,6 @@ import gc
 import hashlib
 import json
 import logging
-import pkgutil
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,14 +17,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.clock import Clock, SystemClock
+from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
 from bot.storage import Database
+from bot.wording.common import SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
 
+EXTENSIONS = ("cogs.components", "cogs.repair", "cogs.checkins", "cogs.mend", "cogs.privacy")
 COMMANDS_HASH_KEY = "synced_commands"
 SHUTDOWN_GRACE = 10.0
 MISFIRE_GRACE = 3600
@@ -81,7 +81,6 @@ class MendBot(commands.Bot):
         self._schedule = schedule
         self._db: Database | None = None
         self.protocols: dict[str, Protocol] = {}
-        self._component_templates: list[re.Pattern[str]] = []
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
@@ -102,20 +101,10 @@ class MendBot(commands.Bot):
         if applied:
             log.info("Applied migrations: %s", ", ".join(applied))
         self.protocols = load_protocols()
-        for module in pkgutil.iter_modules(cogs.__path__):
-            if not module.name.startswith("_"):
-                await self.load_extension(f"cogs.{module.name}")
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
         if self.schedules:
             self.scheduler.start()
-
-    def register_components(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
-        """Make persistent buttons answer after a restart (their `custom_id` carries their state)."""
-        self.add_dynamic_items(*items)
-        self._component_templates += [item.__discord_ui_compiled_template__ for item in items]
-
-    def knows_component(self, custom_id: str) -> bool:
-        """Whether a button's `custom_id` matches one of Mend's templates."""
-        return any(template.fullmatch(custom_id) for template in self._component_templates)
 
     def run_every(
         self, job_id: str, every: timedelta, job: Callable[[], Awaitable[object]], *, now_too: bool = False
@@ -207,20 +196,9 @@ class MendBot(commands.Bot):
             interaction.channel_id,
             exc_info=original,
         )
-        await answer_privately(
-            interaction,
-            "Something went wrong on Mend's side, and it has been logged. Nothing you had already "
-            "posted is lost; please try again in a moment.",
-        )
+        from cogs.ui.executor import answer  # the Discord layer builds on this module
+
+        await answer(interaction, Reply(SOMETHING_WENT_WRONG))
 
 
-async def answer_privately(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
-    """Answer ephemerally, whether or not the interaction was already answered or deferred."""
-    options: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none(), **extra}
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, **options)
-        else:
-            await interaction.response.send_message(text, **options)
-    except discord.HTTPException:
-        log.warning("Could not answer interaction %s", interaction.id, exc_info=True)
+Interaction = discord.Interaction[MendBot]

@@ -1,4 +1,4 @@
-"""Check-ins: one APScheduler sweep over what the database says is due, and the answers to them.
+"""Check-ins: one APScheduler sweep over what the database says is due, and the follow-up answers.
 
 The sweep claims due rows (the claim is committed first), sends each item once, then records it.
 A process killed after claiming leaves the item to be claimed again at the next start; one killed
@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 import discord
 from discord.ext import commands
 
-from bot.app import MendBot, answer_privately
-from bot.checkins import (
+from bot import components, posts
+from bot.actions import Cadence
+from bot.app import Interaction, MendBot
+from bot.clock import to_timestamp
+from bot.components import FollowupAnswer, FollowupButton
+from bot.events import Change
+from bot.plan import Reply
+from bot.protocols import Role
+from bot.repair import thread_gone
+from bot.retry import compare_and_set
+from bot.rupture import Due, FollowUp, Rupture
+from bot.schedule import (
     Claim,
     Handled,
-    Result,
+    Outcome,
     Waking,
     break_over,
     checkin_sent,
@@ -35,11 +43,9 @@ from bot.checkins import (
     still_due,
     waking_moment,
 )
-from bot.clock import to_timestamp
-from bot.protocols import Role
-from bot.repair import Cadence, Change, Due, FollowUp, Rupture
-from cogs._turns import checkin_view, render_prompt
-from cogs._ui import COLOUR, DISCORD_FAILURES, Interaction, MendButton, buttons, mention
+from bot.wording import checkins as words
+from cogs.ui import executor
+from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, is_code, partial_thread
 
 log = logging.getLogger(__name__)
 
@@ -48,76 +54,35 @@ LEASE = timedelta(minutes=5)
 RETRY_AFTER = timedelta(minutes=1)
 BATCH = 250
 PARALLEL_SENDS = 8
-_ID = r"\d{1,19}"
-FOLLOWUP_TEMPLATE = re.compile(
-    rf"mend:followup:(?P<rid>{_ID}):(?P<role>first|second):(?P<answer>ask|yes|partly|notyet)"
-)
-
-CHECKIN_TITLE = "Checking in"
-REMINDER_TITLE = "A gentle reminder"
-BREAK_OVER = "The break is over. Ready when you are."
-FOLLOWUP_TITLE = "Your commitment"
-ANSWERS = {
-    "yes": "That's lovely. Keeping a promise to each other is a repair in itself.",
-    "partly": "Partly still counts. What got in the way is worth noticing, kindly.",
-    "notyet": "That's okay. It isn't too late, and it's yours to pick up when you can.",
-}
-PINGS_THE_PAIR = discord.AllowedMentions(everyone=False, users=True, roles=False)
+HISTORY_LOOKED_AT = 50
 
 
-class FollowupButton(MendButton, template=FOLLOWUP_TEMPLATE):
-    """The private question, a few days after a resolve: did the commitment you named happen?"""
+async def answer_followup(interaction: Interaction, button: FollowupButton) -> None:
+    """The private question about a commitment: show it, or take its answer (only Mend keeps that
+    an answer came, never which)."""
+    db = interaction.client.db
+    rupture = await db.rupture(button.rupture_id)
+    if rupture is None or rupture.user_id(button.role) != interaction.user.id:
+        owner = rupture.user_id(button.role) if rupture else None
+        await executor.answer(interaction, Reply(words.not_your_question(owner)))
+        return
+    if button.answer is FollowupAnswer.ASK:
+        question = words.followup_question(posts.followup_link(rupture, button.role))
+        await executor.answer(interaction, Reply(question, buttons=posts.followup_answers(rupture, button.role)))
+        return
 
-    def __init__(self, rupture_id: int, role: Role, answer: str, label: str = "·") -> None:
-        self.rupture_id, self.role, self.answer = rupture_id, role, answer
-        super().__init__(f"mend:followup:{rupture_id}:{role.value}:{answer}", label)
+    async def record() -> bool | None:
+        current = await db.rupture(button.rupture_id)
+        if current is None or current.seat(button.role).followup is FollowUp.ANSWERED:
+            return True
+        return await db.save(Change(current, followup_answered(current, button.role))) is not None or None
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> FollowupButton:
-        return cls(int(match["rid"]), Role(match["role"]), match["answer"])
-
-    async def pressed(self, interaction: Interaction) -> None:
-        db = interaction.client.db
-        rupture = await db.rupture(self.rupture_id)
-        if rupture is None or rupture.user_id(self.role) != interaction.user.id:
-            whose = mention(rupture.user_id(self.role)) if rupture else "someone else"
-            await answer_privately(interaction, f"This question is for {whose}.")
-            return
-        if self.answer == "ask":
-            await answer_privately(
-                interaction, _followup_question(rupture, self.role), view=_followup_view(rupture.id, self.role)
-            )
-            return
-        while rupture.seat(self.role).followup is not FollowUp.ANSWERED:
-            if await db.save(Change(followup_answered(rupture, self.role)), rupture.version) is not None:
-                break
-            fresh = await db.rupture(self.rupture_id)
-            assert fresh is not None
-            rupture = fresh
-        reply = f"{ANSWERS[self.answer]} Only you see this; Mend keeps only that you answered."
-        await interaction.response.edit_message(content=reply, embed=None, view=None)
-
-
-def _followup_question(rupture: Rupture, role: Role) -> str:
-    seat = rupture.seat(role)
-    where = f"https://discord.com/channels/{rupture.guild_id}/{rupture.thread_id}"
-    if seat.commitment_message_id is not None:
-        where += f"/{seat.commitment_message_id}"
-    return (
-        f"A few days ago, at the end of a repair, you named one thing you'd do ({where}). Did it happen? "
-        "Only you see your answer; Mend doesn't share it."
-    )
-
-
-def _followup_view(rupture_id: int, role: Role) -> discord.ui.View:
-    answers = (("yes", "Yes"), ("partly", "Partly"), ("notyet", "Not yet"))
-    return buttons(*(FollowupButton(rupture_id, role, answer, label) for answer, label in answers))
+    await compare_and_set(record)
+    await interaction.response.edit_message(content=words.followup_thanks(button.answer.value), embed=None, view=None)
 
 
 class Checkins(commands.Cog):
-    """Runs the sweep and answers check-in and follow-up buttons."""
+    """Runs the sweep."""
 
     def __init__(self, bot: MendBot) -> None:
         self.bot = bot
@@ -167,8 +132,8 @@ class Checkins(commands.Cog):
             async with self._sends:
                 return await self._handle(claim, waking, cadence, now)
         except discord.NotFound as error:
-            if error.code == 10003:
-                return Handled(claim, Result.GONE)
+            if is_code(error, ErrorCode.UNKNOWN_CHANNEL):
+                return Handled(claim, Outcome.GONE, thread_gone(rupture))
             log.warning("Due %s of rupture %s: %s; retrying later", claim.due, rupture.id, error)
         except discord.Forbidden as error:
             log.warning(
@@ -177,82 +142,53 @@ class Checkins(commands.Cog):
                 rupture.id,
                 error,
             )
-            return Handled(claim, Result.BLOCKED)
+            return Handled(claim, Outcome.BLOCKED)
         except DISCORD_FAILURES as error:
             log.warning("Due %s of rupture %s failed (%s); retrying next sweep", claim.due, rupture.id, error)
         except Exception:
             log.exception("Due %s of rupture %s failed; retrying next sweep", claim.due, rupture.id)
-        return Handled(claim, Result.RETRY, when=now + RETRY_AFTER)
+        return Handled(claim, Outcome.RETRY, when=now + RETRY_AFTER)
 
     async def _handle(self, claim: Claim, waking: dict[int, Waking], cadence: Cadence, now: datetime) -> Handled:
         rupture = claim.rupture
         if not still_due(rupture, claim.due):
-            return Handled(claim, Result.MOVED_ON)
+            return Handled(claim, Outcome.MOVED_ON)
         people = [waking[s.user_id] for s in (rupture.first, rupture.second) if s.user_id in waking]
         woken = waking_moment(now, people)
         if woken > now:
-            return Handled(claim, Result.QUIET, when=woken)
+            return Handled(claim, Outcome.QUIET, when=woken)
         if self.bot.db.changed_since(rupture):
-            return Handled(claim, Result.SUPERSEDED)  # someone acted since the claim: look again next time
+            return Handled(claim, Outcome.SUPERSEDED)  # someone acted since the claim: look again next time
         if claim.due is Due.FOLLOWUP:
-            return Handled(claim, Result.SENT, await self._follow_up(rupture, claim))
-        thread = self._thread(rupture)
-        if claim.attempt == 1 or not await self._sent_already(thread, claim, _matches(claim.due, rupture.id)):
-            prompt_id = await self._send(thread, rupture, claim)
-            if prompt_id is not None:
-                rupture = replace(rupture, prompt_message_id=prompt_id)
+            return Handled(claim, Outcome.SENT, await self._follow_up(rupture, claim))
+        thread = partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id)
+        if claim.attempt == 1 or not await self._sent_already(thread, claim, _is(claim.due, rupture)):
+            rupture = await self._send(thread, rupture, claim)
         if claim.due is Due.CHECKIN:
             recorded = checkin_sent(rupture, cadence, now)
         elif claim.due is Due.INVITE_REMINDER:
             recorded = reminder_sent(rupture)
         else:
             recorded = break_over(rupture, cadence, now)
-        return Handled(claim, Result.SENT, recorded)
+        return Handled(claim, Outcome.SENT, recorded)
 
-    async def _send(self, thread: discord.PartialMessageable, rupture: Rupture, claim: Claim) -> int | None:
-        """Post the item in the thread; return the id of a message that now carries the prompt."""
+    async def _send(self, thread: discord.PartialMessageable, rupture: Rupture, claim: Claim) -> Rupture:
+        """Post the item in the thread; the rupture, with the message that now carries its prompt."""
         nonce = _nonce(rupture.id, claim.due_at)
-        both = f"{mention(rupture.first.user_id)} {mention(rupture.second.user_id)}"
         if claim.due is Due.CHECKIN:
-            embed = discord.Embed(
-                title=CHECKIN_TITLE,
-                colour=COLOUR,
-                description=(
-                    "It's been a little while since you were last here together. There's no rush and no "
-                    "pressure. When you're ready you can pick up where you left off, and if things are "
-                    "already okay between you, you can both say so. Either of you can also snooze this, "
-                    "or ask Mend to stop checking in. Your answers are private."
-                ),
-            )
-            await thread.send(
-                both, embed=embed, view=checkin_view(rupture.id), nonce=nonce, allowed_mentions=PINGS_THE_PAIR
-            )
-            return None
+            await executor.post(thread, (posts.checkin(rupture),), nonce=nonce)
+            return rupture
         if claim.due is Due.INVITE_REMINDER:
-            embed = discord.Embed(
-                title=REMINDER_TITLE,
-                colour=COLOUR,
-                description=(
-                    f"{mention(rupture.first.user_id)}'s invitation is still here, whenever you're ready. "
-                    "There's no rush, and *Not now* is always fine too. Mend won't remind you again."
-                ),
-            )
-            await thread.send(
-                mention(rupture.second.user_id), embed=embed, nonce=nonce, allowed_mentions=PINGS_THE_PAIR
-            )
-            return None
-        protocol = self.bot.protocols[rupture.protocol]
-        prompt, view = render_prompt(rupture, protocol)
-        notice = discord.Embed(description=BREAK_OVER, colour=COLOUR)
-        message = await thread.send(
-            both, embeds=[notice, prompt], view=view, nonce=nonce, allowed_mentions=PINGS_THE_PAIR
-        )
-        if rupture.prompt_message_id is not None:
+            await executor.post(thread, (posts.reminder(rupture),), nonce=nonce)
+            return rupture
+        plan = posts.break_over(rupture, self.bot.protocols[rupture.protocol])
+        [message] = await executor.post(thread, plan.posts, nonce=nonce)
+        for edit in plan.edits:
             try:
-                await thread.get_partial_message(rupture.prompt_message_id).edit(view=None)
-            except discord.HTTPException:
-                log.warning("Could not retire the old prompt of rupture %s", rupture.id, exc_info=True)
-        return message.id
+                await thread.get_partial_message(edit.message_id).edit(view=None)
+            except DISCORD_FAILURES as error:
+                log.warning("Could not retire the old prompt of rupture %s: %s", rupture.id, error)
+        return replace(rupture, prompt_message_id=message.id)
 
     async def _follow_up(self, rupture: Rupture, claim: Claim) -> Rupture:
         """Ask each person with a named commitment, privately, whether it happened."""
@@ -267,33 +203,24 @@ class Checkins(commands.Cog):
 
     async def _ask(self, rupture: Rupture, role: Role, user_id: int, claim: Claim) -> None:
         nonce = _nonce(rupture.id, claim.due_at, role)
-        question = _followup_question(rupture, role)
         try:
-            dm = await self._dm(user_id)
-            embed = discord.Embed(title=FOLLOWUP_TITLE, description=question, colour=COLOUR)
-            await dm.send(embed=embed, view=_followup_view(rupture.id, role), nonce=nonce)
+            await executor.post(await self._dm(user_id), (posts.followup_by_dm(rupture, role),), nonce=nonce)
         except discord.Forbidden as error:
-            if error.code != 50007:
+            if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):
                 raise
             # Their DMs are closed: ask in the thread, neutrally; the answer itself stays private.
-            view = buttons(FollowupButton(rupture.id, role, "ask", "Answer privately"))
-            embed = discord.Embed(
-                description="Mend has a private question for you about your commitment.", colour=COLOUR
-            )
-            await self._thread(rupture).send(
-                mention(user_id), embed=embed, view=view, nonce=nonce, allowed_mentions=PINGS_THE_PAIR
-            )
+            thread = partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id)
+            await executor.post(thread, (posts.followup_in_thread(rupture, role),), nonce=nonce)
 
     async def _asked_already(self, rupture: Rupture, role: Role, claim: Claim) -> bool:
-        marker = f"mend:followup:{rupture.id}:{role.value}:"
-
-        def asked(message: discord.Message) -> bool:
-            return any(str(getattr(c, "custom_id", "")).startswith(marker) for c in _components(message))
-
+        asked = _is(Due.FOLLOWUP, rupture, role)
         user_id = rupture.user_id(role)
         assert user_id is not None
-        with_dm = await self._sent_already(await self._dm(user_id), claim, asked)
-        return with_dm or await self._sent_already(self._thread(rupture), claim, asked)
+        if await self._sent_already(await self._dm(user_id), claim, asked):
+            return True
+        return await self._sent_already(
+            partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id), claim, asked
+        )
 
     async def _sent_already(
         self, channel: discord.abc.Messageable, claim: Claim, matches: Callable[[discord.Message], bool]
@@ -301,7 +228,7 @@ class Checkins(commands.Cog):
         """Whether this item went out before a crash: a message of ours after its first claim."""
         after = discord.Object(discord.utils.time_snowflake(claim.first_claimed_at - timedelta(minutes=1)))
         me = self.bot.user
-        async for message in channel.history(limit=50, after=after):
+        async for message in channel.history(limit=HISTORY_LOOKED_AT, after=after):
             if me is not None and message.author.id == me.id and matches(message):
                 return True
         return False
@@ -311,28 +238,17 @@ class Checkins(commands.Cog):
         data = await self.bot.http.start_private_message(str(user_id))
         return self.bot.get_partial_messageable(int(data["id"]), type=discord.ChannelType.private)
 
-    def _thread(self, rupture: Rupture) -> discord.PartialMessageable:
-        assert rupture.thread_id is not None
-        return self.bot.get_partial_messageable(
-            rupture.thread_id, guild_id=rupture.guild_id, type=discord.ChannelType.private_thread
-        )
 
-
-def _components(message: discord.Message) -> list[Any]:
-    found: list[Any] = []
-    for row in message.components:
-        found.extend(getattr(row, "children", [row]))
-    return found
-
-
-def _matches(due: Due, rupture_id: int) -> Callable[[discord.Message], bool]:
-    """How to recognise an already-sent item of this kind among the thread's recent messages."""
+def _is(due: Due, rupture: Rupture, role: Role | None = None) -> Callable[[discord.Message], bool]:
+    """Whether a message is the item `due` sent for `rupture` (by its buttons, never its words)."""
 
     def matches(message: discord.Message) -> bool:
-        if due is Due.CHECKIN:
-            return any(getattr(c, "custom_id", None) == f"mend:checkin:{rupture_id}:okay" for c in _components(message))
-        text = [embed.title or embed.description or "" for embed in message.embeds]
-        return (REMINDER_TITLE if due is Due.INVITE_REMINDER else BREAK_OVER) in text
+        found = [
+            str(getattr(child, "custom_id", None) or getattr(child, "url", None) or "")
+            for row in message.components
+            for child in getattr(row, "children", [row])
+        ]
+        return components.matches(found, due, rupture, role)
 
     return matches
 
@@ -344,5 +260,4 @@ def _nonce(rupture_id: int, due_at: datetime, role: Role | None = None) -> str:
 
 
 async def setup(bot: MendBot) -> None:
-    bot.register_components(FollowupButton)
     await bot.add_cog(Checkins(bot))

@@ -2,156 +2,31 @@
 
 from __future__ import annotations
 
-import logging
-import re
-from typing import Any, Literal, cast
+from dataclasses import replace
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import MendBot, answer_privately
-from bot.protocols import Protocol, Role
-from bot.repair import Action, Mark, Rupture, Status, current_step, invitation, turn
-from bot.storage import GuildSettings
-from cogs import _turns
-from cogs._safety import ResourcesButton
-from cogs._ui import (
-    COLOUR,
-    Interaction,
-    MendButton,
-    buttons,
-    defer,
-    discord_problem,
-    guarded,
-    mention,
-    missing_permissions,
-    protocol_choices,
-    when,
-)
+from bot.app import Interaction, MendBot
+from bot.components import CheckinButton, CheckinChoice, Choice, ConsentButton
+from bot.plan import Button, Card, Field, Reply, Style
+from bot.planner import standing
+from bot.posts import invitation as invitation_post
+from bot.repair import invitation
+from bot.rupture import Rupture
+from bot.servers import DEFAULT_PROTOCOL, GuildSettings
+from bot.wording import opening
+from bot.wording.common import problem
+from cogs import turns
+from cogs.ui import executor
+from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, archive_quietly, is_code, missing_permissions, problem_of
 
-log = logging.getLogger(__name__)
-
-DEFAULT_PROTOCOL = "quick"
-# What an opener sees whenever the other person isn't available, for whatever private reason.
-NOT_RIGHT_NOW = "Not right now. Nothing more is needed from you for the moment."
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
-CONSENT_TEMPLATE = re.compile(r"mend:consent:(?P<partner>\d{1,19}):(?P<protocol>[a-z0-9-]{1,40}):(?P<answer>yes|no)")
-PRIVACY_NOTICE = (
-    "The thread Mend opens is private to the two of you, but **server moderators and admins "
-    "(people with Manage Threads or Administrator) can read private threads.** What you write is "
-    "posted there; Mend itself does not keep your words."
-)
-
-
-def help_embed(bot: MendBot) -> discord.Embed:
-    """The guide to Mend: what a rupture is, why repair matters, the steps, and what is kept."""
-    embed = discord.Embed(
-        title="Mend: repairing a rupture, together",
-        colour=COLOUR,
-        description=(
-            "A **rupture** is a moment when one of you felt unseen, misunderstood or shut out. It "
-            "happens in every close relationship, often, even between people who feel secure with "
-            "each other. It isn't a failure. What matters is the **repair**: coming back to it, "
-            "hearing each other, and finding your way back. Each repair makes the bond a little "
-            "sturdier, and Mend counts repairs, not calm days."
-        ),
-    )
-    embed.add_field(
-        name="The four moves of repair",
-        value=(
-            "**Acknowledge** what happened, without defending.\n"
-            "**Listen** fully to the other person's side.\n"
-            "**Validate** what makes sense about how they felt.\n"
-            "**Find common ground** for next time."
-        ),
-        inline=False,
-    )
-    embed.add_field(
-        name="How it works",
-        value=(
-            "`/repair start` invites the other person to a private thread; nothing happens until "
-            "they say they're ready. Then Mend walks you through the steps in turns: whoever has "
-            "the floor writes, the other reflects back what they heard, and the first says "
-            "*got it* or *not quite*. In some steps you both write privately, and the answers "
-            "appear together, so nobody has to go first. A repair is finished only when **both** "
-            "of you say you feel understood."
-        ),
-        inline=False,
-    )
-    embed.add_field(
-        name="Ways to repair",
-        value="\n".join(f"**{p.name}**: {p.description}" for p in bot.protocols.values())[:1024],
-        inline=False,
-    )
-    embed.add_field(
-        name="Breaks and stepping away",
-        value=(
-            "Either of you can take a break (20 minutes up to a day) or step away at any time, in "
-            "one click and without giving a reason. The other person sees only a neutral note. "
-            "Strong feelings take at least 20 minutes to settle; a break is part of repair."
-        ),
-        inline=False,
-    )
-    embed.add_field(
-        name="What Mend keeps, and who can read",
-        value=(
-            "Mend keeps who is in a repair, which steps, where it stands and when, not your words: "
-            "what you write is posted in the thread and then erased from Mend's database (private "
-            "answers are held only until both are in). The thread is private to the two of you, "
-            "**but server moderators and admins can read private threads.** `/privacy` shows, "
-            "exports or deletes what Mend holds about you."
-        ),
-        inline=False,
-    )
-    embed.set_footer(
-        text="Mend is for relationships that feel safe. If you're afraid or in crisis, /resources lists help."
-    )
-    return embed
-
-
-class ConsentButton(MendButton, template=CONSENT_TEMPLATE):
-    """Continue (or not) after reading who can see a private thread; the topic rides in the message."""
-
-    def __init__(self, partner_id: int, protocol: str, answer: str, label: str = "·") -> None:
-        self.partner_id, self.protocol, self.answer = partner_id, protocol, answer
-        style = discord.ButtonStyle.primary if answer == "yes" else discord.ButtonStyle.secondary
-        super().__init__(f"mend:consent:{partner_id}:{protocol}:{answer}", label, style)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ConsentButton:
-        return cls(int(match["partner"]), match["protocol"], match["answer"])
-
-    async def pressed(self, interaction: Interaction) -> None:
-        if self.answer == "no":
-            await interaction.response.edit_message(content="Okay. Nothing was started.", embed=None, view=None)
-            return
-        guild = interaction.guild
-        if guild is None:
-            await answer_privately(interaction, "Mend's repairs happen inside a server.")
-            return
-        partner = guild.get_member(self.partner_id)
-        if partner is None:
-            try:
-                partner = await guild.fetch_member(self.partner_id)
-            except discord.NotFound:
-                await answer_privately(interaction, f"{mention(self.partner_id)} isn't in this server any more.")
-                return
-        await interaction.client.db.record_consent(interaction.user.id, interaction.client.clock.now())
-        topic = _topic_from(interaction.message)
-        await open_repair(interaction, partner, self.protocol, topic)
-
-
-def _topic_from(message: discord.Message | None) -> str | None:
-    if message is None:
-        return None
-    for embed in message.embeds:
-        for field in embed.fields:
-            if field.name == "Topic" and field.value:
-                return field.value
-    return None
+STATUS_LIMIT = 25
+PICK_UP_LIMIT = 5
+LABEL_LIMIT = 80
 
 
 @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
@@ -163,13 +38,14 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.guild is None:
-            await answer_privately(interaction, "Mend's repairs happen inside a server: use this there.")
+            await executor.answer(interaction, Reply(opening.IN_A_SERVER))
             return False
         return True
 
     @app_commands.command(name="help", description="What Mend is, how a repair works, and what is kept")
     async def help(self, interaction: Interaction) -> None:
-        await interaction.response.send_message(embed=help_embed(self.bot), ephemeral=True)
+        ways = [(p.name, p.description) for p in self.bot.protocols.values()]
+        await executor.answer(interaction, Reply(cards=(opening.guide(ways),)))
 
     @app_commands.command(name="start", description="Invite someone to repair a rupture with you, in a private thread")
     @app_commands.describe(
@@ -184,16 +60,21 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
         protocol: str | None = None,
         topic: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        key = protocol or await _default_protocol(self.bot, interaction)
+        key = protocol or (await self.bot.db.guild_settings(interaction.guild_id or 0)).default_protocol
+        key = key or DEFAULT_PROTOCOL
         if await self.bot.db.has_consented(interaction.user.id):
             await open_repair(interaction, partner, key, topic)
             return
         where = await preflight(interaction, partner, key)
         if isinstance(where, str):
-            await answer_privately(interaction, where)
+            await executor.answer(interaction, Reply(where))
             return
-        assert isinstance(partner, discord.Member)
-        await ask_consent(interaction, partner, key, topic)
+        card = opening.consent(partner.id, self.bot.protocols[key].name, topic)
+        choices = (
+            Button.to(ConsentButton(partner.id, key, Choice.YES), opening.CONTINUE, Style.PRIMARY),
+            Button.to(ConsentButton(partner.id, key, Choice.NO), opening.NOT_NOW),
+        )
+        await executor.answer(interaction, Reply(cards=(card,), buttons=choices))
 
     @start.autocomplete("protocol")
     async def protocol_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -203,81 +84,76 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
     async def status(self, interaction: Interaction) -> None:
         ruptures = await self.bot.db.open_ruptures_of(interaction.user.id, interaction.guild_id)
         if not ruptures:
-            await answer_privately(
-                interaction, "You have no open repairs. `/repair start` begins one, whenever you like."
-            )
+            await executor.answer(interaction, Reply(opening.NO_OPEN_REPAIRS))
             return
-        embed = discord.Embed(title="Your open repairs", colour=COLOUR)
-        pick_up: list[discord.ui.Item[Any]] = []
-        for rupture in ruptures[:25]:
+        fields: list[Field] = []
+        pick_up: list[Button] = []
+        now = self.bot.clock.now()
+        for rupture in ruptures[:STATUS_LIMIT]:
             protocol = self.bot.protocols.get(rupture.protocol)
-            if protocol is None:
-                continue
             role = rupture.role_of(interaction.user.id)
-            assert role is not None
-            name = f"{protocol.name} with {_plain_name(interaction, rupture.user_id(role.other))}"
-            embed.add_field(
-                name=name,
-                value=f"<#{rupture.thread_id}> · {standing(rupture, protocol, role, self.bot.clock.now())}",
-                inline=False,
-            )
-            if rupture.dormant and len(pick_up) < 5:
-                pick_up.append(_turns.CheckinButton(rupture.id, "pickup", f"Pick up: {name}"[:80], primary=True))
-        extra = {"view": buttons(*pick_up)} if pick_up else {}
-        await answer_privately(interaction, "", embed=embed, **extra)
+            if protocol is None or role is None:
+                continue
+            name = opening.status_name(protocol.name, _plain_name(interaction, rupture.user_id(role.other)))
+            line = opening.status_line(rupture.thread_id, standing(rupture, protocol, role, now))
+            fields.append(Field(name, line, inline=False))
+            if rupture.dormant and len(pick_up) < PICK_UP_LIMIT:
+                button = CheckinButton(rupture.id, CheckinChoice.PICK_UP)
+                pick_up.append(Button.to(button, opening.pick_up(name)[:LABEL_LIMIT], Style.PRIMARY))
+        card = Card("", title=opening.STATUS_TITLE, fields=tuple(fields))
+        await executor.answer(interaction, Reply(cards=(card,), buttons=tuple(pick_up)))
 
     @app_commands.command(name="pause", description="Take a break from a repair (20 minutes up to a day)")
     async def pause(self, interaction: Interaction) -> None:
         rupture = await rupture_here(interaction)
         if rupture is not None:
-            await _turns.offer_break(interaction, rupture.id)
+            await turns.offer_break(interaction, rupture.id)
 
     @app_commands.command(name="leave", description="Step away from a repair (asks you first, privately)")
     async def leave(self, interaction: Interaction) -> None:
         rupture = await rupture_here(interaction)
         if rupture is not None:
-            await _turns.confirm_leave(interaction, rupture.id)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: Interaction) -> None:
-        """Modal submissions, and presses on buttons that match none of Mend's templates."""
-        custom_id = str(cast("dict[str, Any]", interaction.data or {}).get("custom_id", ""))
-        if interaction.type is discord.InteractionType.modal_submit:
-            await guarded(interaction, _turns.submitted)
-        elif interaction.type is discord.InteractionType.component and not self.bot.knows_component(custom_id):
-            await answer_privately(interaction, "This button isn't one Mend knows any more, so nothing happened.")
+            await turns.ask_to_leave(interaction, rupture.id)
 
 
-async def _default_protocol(bot: MendBot, interaction: Interaction) -> str:
-    settings = await bot.db.guild_settings(interaction.guild_id or 0)
-    return settings.default_protocol or DEFAULT_PROTOCOL
+def protocol_choices(bot: MendBot, typed: str) -> list[app_commands.Choice[str]]:
+    """The installed protocols whose name or key contains what the person typed (for autocomplete)."""
+    typed = typed.lower()
+    return [
+        app_commands.Choice(name=p.name, value=key)
+        for key, p in bot.protocols.items()
+        if typed in p.name.lower() or typed in key
+    ][:25]
+
+
+async def consent(interaction: Interaction, button: ConsentButton) -> None:
+    """Continue (or not) after reading who can see a private thread; the topic rides in the message."""
+    if button.choice is Choice.NO:
+        await interaction.response.edit_message(content=opening.NOTHING_STARTED, embed=None, view=None)
+        return
+    guild = interaction.guild
+    if guild is None:
+        await executor.answer(interaction, Reply(opening.ONLY_IN_A_SERVER))
+        return
+    partner = guild.get_member(button.partner_id)
+    if partner is None:
+        try:
+            partner = await guild.fetch_member(button.partner_id)
+        except discord.NotFound:
+            await executor.answer(interaction, Reply(opening.left_the_server(button.partner_id)))
+            return
+    await interaction.client.db.record_consent(interaction.user.id, interaction.client.clock.now())
+    await open_repair(interaction, partner, button.protocol, _topic_from(interaction.message))
+
+
+def _topic_from(message: discord.Message | None) -> str | None:
+    fields = [field for embed in (message.embeds if message else []) for field in embed.fields]
+    return next((field.value for field in fields if field.name == opening.TOPIC and field.value), None)
 
 
 def _plain_name(interaction: Interaction, user_id: int | None) -> str:
     member = interaction.guild.get_member(user_id) if interaction.guild and user_id else None
-    return member.display_name if member is not None else "your partner"
-
-
-def standing(rupture: Rupture, protocol: Protocol, role: Role, now: Any) -> str:
-    """One line on where a rupture stands, from this person's side."""
-    other = mention(rupture.user_id(role.other))
-    if rupture.status is Status.INVITED:
-        if role is Role.FIRST:
-            return f"waiting for {other} to answer the invitation"
-        return f"{other} invited you; answer in the thread when you're ready"
-    if rupture.is_paused(now) and rupture.paused_until is not None:
-        return f"on a break until {when(rupture.paused_until)}"
-    if rupture.dormant:
-        return "resting: Mend has stopped checking in. Pick it up whenever you like"
-    step = current_step(rupture, protocol)
-    where = f"step {rupture.step + 1} of {len(protocol.steps)}, {step.title}" if step else "the last question"
-    holder = turn(rupture, protocol)
-    if holder is None:
-        mine = rupture.seat(role).mark
-        whose = "waiting for the other person" if mine in (Mark.DONE, Mark.YES) else "your part to do"
-    else:
-        whose = "your turn" if holder is role else f"{other}'s turn"
-    return f"{where} · {whose}"
+    return member.display_name if member is not None else opening.YOUR_PARTNER
 
 
 async def rupture_here(interaction: Interaction) -> Rupture | None:
@@ -288,15 +164,12 @@ async def rupture_here(interaction: Interaction) -> Rupture | None:
         if rupture is not None:
             if rupture.role_of(interaction.user.id) is not None and rupture.status.is_open:
                 return rupture
-            await answer_privately(interaction, "You have no open repair in this thread.")
+            await executor.answer(interaction, Reply(opening.NONE_IN_THIS_THREAD))
             return None
     ruptures = await db.open_ruptures_of(interaction.user.id, interaction.guild_id)
     if len(ruptures) == 1:
         return ruptures[0]
-    if not ruptures:
-        await answer_privately(interaction, "You have no open repair right now.")
-    else:
-        await answer_privately(interaction, "You're in more than one repair: use this inside the repair's thread.")
+    await executor.answer(interaction, Reply(opening.NONE_OPEN if not ruptures else opening.MORE_THAN_ONE))
     return None
 
 
@@ -306,37 +179,30 @@ async def preflight(
     """The channel to open a repair with `partner` in, or one plain sentence on why it cannot be."""
     bot = interaction.client
     if protocol not in bot.protocols:
-        return f"There is no way of repairing called {protocol!r}: choose one from the list."
+        return opening.no_such_protocol(protocol)
     if partner.id == interaction.user.id:
-        return "A repair takes two people: choose the person you'd like to repair with."
+        return opening.NEEDS_TWO
     if partner.bot:
-        return "Repairs are between people; bots can't take part."
+        return opening.NO_BOTS
     if not isinstance(partner, discord.Member):
-        return f"{partner.mention} isn't in this server, so Mend can't invite them here."
+        return opening.not_a_member(partner.id)
     settings = await bot.db.guild_settings(interaction.guild_id or 0)
     role = settings.member_role_id
     if role is not None and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role) is None:
-        return f"Mend is set up here for people with the <@&{role}> role; an admin can add you to it."
+        return opening.needs_role(role)
     if role is not None and partner.get_role(role) is None:
-        return f"{partner.mention} doesn't have the <@&{role}> role that Mend is set up for here."
+        return opening.partner_lacks_role(partner.id, role)
     if await bot.db.blocks_invites(partner.id, interaction.user.id):
-        return NOT_RIGHT_NOW
+        return opening.NOT_RIGHT_NOW
     existing = await bot.db.open_rupture_between(interaction.guild_id or 0, interaction.user.id, partner.id)
     if existing is not None and existing.thread_id is not None:
-        return f"You two already have an open repair: <#{existing.thread_id}>."
+        return opening.already_open(existing.thread_id)
     channel = repair_channel(interaction, settings)
     if channel is None:
-        return (
-            "Mend opens private threads in a text channel, and this isn't one: try again in a text "
-            "channel, or ask an admin to choose one with `/mend setup`."
-        )
+        return opening.NOT_A_TEXT_CHANNEL
     missing = missing_permissions(channel)
     if missing:
-        return (
-            f"Mend can't open a private thread in {channel.mention}: it is missing the "
-            f"{' and '.join(missing)} permission{'s' if len(missing) > 1 else ''} there. "
-            "A server admin can grant it in the channel's settings."
-        )
+        return opening.missing_permissions(channel.id, missing)
     return channel
 
 
@@ -352,19 +218,6 @@ def repair_channel(interaction: Interaction, settings: GuildSettings) -> discord
     return channel if isinstance(channel, discord.TextChannel) else None
 
 
-async def ask_consent(interaction: Interaction, partner: discord.Member, protocol: str, topic: str | None) -> None:
-    """Before the first thread a person opens: who can read it, and a choice to continue or stop."""
-    embed = discord.Embed(title="Before you start", description=PRIVACY_NOTICE, colour=COLOUR)
-    embed.add_field(name="With", value=partner.mention)
-    embed.add_field(name="Way of repairing", value=interaction.client.protocols[protocol].name)
-    if topic:
-        embed.add_field(name="Topic", value=topic, inline=False)
-    view = buttons(
-        ConsentButton(partner.id, protocol, "yes", "Continue"), ConsentButton(partner.id, protocol, "no", "Not now")
-    )
-    await answer_privately(interaction, "", embed=embed, view=view)
-
-
 async def open_repair(
     interaction: Interaction, partner: discord.Member | discord.User, protocol_key: str, topic: str | None
 ) -> None:
@@ -375,13 +228,13 @@ async def open_repair(
         return
     bot = interaction.client
     assert isinstance(partner, discord.Member) and interaction.guild is not None
-    await defer(interaction)
+    await executor.defer(interaction)
     draft = invitation(interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now())
     rupture = await bot.db.reserve_rupture(draft)
     if rupture is None:
-        await _tell(interaction, "You two already have an open repair; `/repair status` links to it.")
+        await _tell(interaction, opening.ALREADY_OPEN)
         return
-    name = topic or f"Repair · {interaction.user.display_name} & {partner.display_name}"
+    name = topic or opening.thread_name(interaction.user.display_name, partner.display_name)
     thread: discord.Thread | None = None
     try:
         thread = await channel.create_thread(
@@ -391,60 +244,22 @@ async def open_repair(
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
         )
         await bot.db.attach_thread(rupture.id, thread.id)
+        rupture = replace(rupture, thread_id=thread.id)
         await thread.add_user(interaction.user)
         await thread.add_user(partner)
-        invitation_message = await post_invitation(thread, rupture, bot.protocols[protocol_key])
-    except discord.HTTPException as error:
+        posts = (invitation_post(rupture, bot.protocols[protocol_key]),)
+        posted = await executor.post(thread, posts)
+    except DISCORD_FAILURES as error:
         await bot.db.forget_reservation(rupture.id)
         if thread is not None:
-            await _archive_quietly(thread)
-        if isinstance(error, discord.NotFound) and error.code == 10007:
-            await _tell(interaction, f"{partner.mention} doesn't seem to be in this server any more.")
+            await archive_quietly(bot, thread.id)
+        if is_code(error, ErrorCode.UNKNOWN_MEMBER):
+            await _tell(interaction, opening.seems_gone(partner.id))
         else:
-            await _tell(interaction, f"Mend couldn't open the thread: {discord_problem(error)}.")
+            await _tell(interaction, opening.could_not_open(problem(problem_of(error))))
         return
-    await bot.db.note_messages(rupture.id, rupture.version, invitation_message.id, prompt=True, commitment_of=None)
-    await _tell(
-        interaction,
-        f"I've opened {thread.mention} and invited {partner.mention}. Nothing happens until they're "
-        "ready, and they can also say not now.",
-    )
-
-
-async def post_invitation(thread: discord.Thread, rupture: Rupture, protocol: Protocol) -> discord.Message:
-    opener, partner = mention(rupture.first.user_id), mention(rupture.second.user_id)
-    embed = discord.Embed(
-        title="An invitation to repair",
-        colour=COLOUR,
-        description=(
-            f"{opener} would like to talk something through with you, using **{protocol.name}**: "
-            f"{protocol.description}\n\nHere {opener} is {protocol.first_label} and you are "
-            f"{protocol.second_label}. It goes in turns. Either of you can take a break or step away at "
-            "any time, in one click and without giving a reason. Nothing happens until you're ready.\n\n"
-            f"{PRIVACY_NOTICE}"
-        ),
-    )
-    view = buttons(
-        *(
-            _turns.TurnButton(rupture.id, rupture.position, action, label, style=style)
-            for action, label, style in (
-                (Action.READY, "I'm ready", discord.ButtonStyle.primary),
-                (Action.NOT_NOW, "Not now", discord.ButtonStyle.secondary),
-                (Action.DECLINE, "Decline", discord.ButtonStyle.secondary),
-            )
-        ),
-        _turns.LeaveButton(rupture.id, "ask", "Withdraw"),
-        ResourcesButton(),
-    )
-    # The content is Mend's own and mentions only the partner, so letting user mentions through pings
-    # just them. (A list of ids would be sent as integers, which Discord's spec does not accept.)
-    only_partner = discord.AllowedMentions(everyone=False, users=True, roles=False, replied_user=False)
-    return await thread.send(
-        content=f"{partner}, you have an invitation.",
-        embed=embed,
-        view=view,
-        allowed_mentions=only_partner,
-    )
+    await executor.record(bot, rupture, posts, posted)
+    await _tell(interaction, opening.opened(thread.id, partner.id))
 
 
 async def _tell(interaction: Interaction, sentence: str) -> None:
@@ -452,16 +267,8 @@ async def _tell(interaction: Interaction, sentence: str) -> None:
     if interaction.type is discord.InteractionType.component and interaction.response.is_done():
         await interaction.edit_original_response(content=sentence, embed=None, view=None)
     else:
-        await answer_privately(interaction, sentence)
-
-
-async def _archive_quietly(thread: discord.Thread) -> None:
-    try:
-        await thread.edit(archived=True)
-    except discord.HTTPException:
-        log.warning("Could not archive thread %s after a failed start", thread.id, exc_info=True)
+        await executor.answer(interaction, Reply(sentence))
 
 
 async def setup(bot: MendBot) -> None:
-    bot.register_components(*_turns.DYNAMIC_ITEMS, ConsentButton)
     await bot.add_cog(RepairCommands(bot))

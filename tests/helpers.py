@@ -11,7 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import MendBot, point_at_endpoints
-from bot.repair import Change, Phase, Status, invitation, plan
+from bot.events import Change
+from bot.repair import invitation
+from bot.rupture import Phase, Status
+from bot.schedule import schedule_next
 from bot.settings import Settings
 from bot.storage import Database
 from tests.standin.actors import Person
@@ -220,6 +223,6 @@ async def seed_active_rupture(
     reserved = await db.reserve_rupture(invitation(world.guild.id, "quick", first.id, second.id, last_activity))
     assert reserved is not None
     await db.attach_thread(reserved.id, thread.id)
-    active = plan(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))
-    assert await db.save(Change(active), reserved.version) is not None
+    active = schedule_next(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))
+    assert await db.save(Change(reserved, active)) is not None
     return thread

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from bot.app import MendBot
 from bot.protocols import Kind, Protocol, Response, Role
+from bot.wording import checkins as checkin_words
+from bot.wording import opening, turns
 from tests.helpers import World
 from tests.standin.actors import Person
 from tests.standin.server import Callback
@@ -34,17 +39,17 @@ async def open_repair(world: World, opener: Person, partner: Person, **options: 
     sent = await opener.slash("repair start", world.general, partner=partner.user, **options)
     reply = await sent.reply()
     assert reply.ephemeral, reply.text
-    if reply.message is not None and any(b.get("label") == "Continue" for b in reply.message.buttons()):
-        assert "moderators and admins" in reply.text
+    if reply.message is not None and any(b.get("label") == opening.CONTINUE for b in reply.message.buttons()):
+        assert opening.PRIVACY_NOTICE in reply.text
         consent = reply.message
-        await (await opener.press(consent, "Continue")).reply()
+        await (await opener.press(consent, opening.CONTINUE)).reply()
         await world.standin.until(lambda: "I've opened" in consent.text)
     else:
         opened = await sent.followup()
         assert "I've opened" in opened.text, opened.text
     assert len(repair_threads(world)) == before + 1
     thread = repair_threads(world)[-1]
-    await button(world, thread, "I'm ready")
+    await button(world, thread, turns.READY)
     return thread
 
 
@@ -98,50 +103,48 @@ async def walk(
             continue
         since = await posted(world, thread, f"Step {number} of {len(protocol.steps)}", since)
         if step.kind is Kind.AGREE:
-            await press(world, first, thread, "I agree")
+            await press(world, first, thread, turns.AGREE)
             await posted(world, thread, "has agreed", since)
-            await press(world, second, thread, "I agree")
+            await press(world, second, thread, turns.AGREE)
         elif step.kind is Kind.SEALED:
             texts = [
                 f"{first.user.username} privately, step {number}.",
                 f"{second.user.username} privately, step {number}.",
             ]
-            await write(world, first, thread, "Write privately", texts[0])
+            await write(world, first, thread, turns.WRITE_PRIVATELY, texts[0])
             await posted(world, thread, "has written", since)
-            await write(world, second, thread, "Write privately", texts[1])
+            await write(world, second, thread, turns.WRITE_PRIVATELY, texts[1])
             await posted(world, thread, texts[1], since)
             written += texts
         else:
             assert step.writer is not None
             writer, listener = people[step.writer], people[step.writer.other]
             if step.optional and skip_optional:
-                await press(world, writer, thread, "Skip this step")
-                await posted(world, thread, "chose not to write anything here", since)
+                await press(world, writer, thread, turns.SKIP_STEP)
+                await posted(world, thread, turns.skipped(writer.id), since)
                 continue
-            await say(writer, "Write", f"{writer.user.username} speaks at step {number}.")
+            await say(writer, turns.WRITE, f"{writer.user.username} speaks at step {number}.")
             if step.response is Response.MIRROR:
-                await say(listener, "Reflect back", f"{listener.user.username} heard step {number}.")
-                await press(world, writer, thread, "Got it")
-                await posted(world, thread, "got it. ✓", since)
+                await say(listener, turns.REFLECT_BACK, f"{listener.user.username} heard step {number}.")
+                await press(world, writer, thread, turns.GOT_IT)
+                await posted(world, thread, turns.confirmed(writer.id, landed=True), since)
                 if step.validate_prompt:
-                    await say(listener, "Write", f"{listener.user.username} validates step {number}.")
+                    await say(listener, turns.WRITE, f"{listener.user.username} validates step {number}.")
             elif step.response is Response.ACCEPT:
-                await press(world, listener, thread, "I accept")
-                await posted(world, thread, "accepts this.", since)
-    await posted(world, thread, "Do you feel understood?")
-    first_answer = await (
-        await first.press(await button(world, thread, "Yes, I feel understood"), "Yes, I feel understood")
-    ).followup()
-    assert "only you see your answer" in first_answer.text
-    await press(world, second, thread, "Yes, I feel understood")
-    await posted(world, thread, "You've both said you feel understood")
+                await press(world, listener, thread, turns.ACCEPT)
+                await posted(world, thread, turns.accepted(listener.id), since)
+    await posted(world, thread, turns.RECOGNITION_TITLE)
+    first_answer = await (await first.press(await button(world, thread, turns.UNDERSTOOD), turns.UNDERSTOOD)).followup()
+    assert turns.understood_reply(second.id) in first_answer.text
+    await press(world, second, thread, turns.UNDERSTOOD)
+    await posted(world, thread, turns.RESOLVED_BY_RECOGNITION)
     return written
 
 
 async def started_repair(world: World, protocol: str = "quick") -> Channel:
     """Alex invites Sam, who is ready: the first step is on screen."""
     thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     await posted(world, thread, "Step 1 of")
     return thread
 
@@ -149,3 +152,16 @@ async def started_repair(world: World, protocol: str = "quick") -> Channel:
 def titled(world: World, channel: Channel, title: str) -> list[Message]:
     """The messages in a channel with an embed of this title, oldest first."""
     return [m for m in world.standin.messages(channel) if any(e.get("title") == title for e in m.embeds)]
+
+
+async def sweep(mend: MendBot) -> Counter[str]:
+    """Run the check-in sweep now (the scheduler runs the same method every minute)."""
+    cog = mend.get_cog("Checkins")
+    assert cog is not None
+    outcomes: Counter[str] = await cog.sweep()  # type: ignore[attr-defined]
+    return outcomes
+
+
+def checkins(world: World, thread: Channel) -> list[Message]:
+    """The check-ins Mend posted in a thread, oldest first."""
+    return titled(world, thread, checkin_words.CHECKIN_TITLE)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.repair import Due
+from bot.rupture import Due
 from bot.storage import Database
-from tests.e2e.steps import started_repair, titled
-from tests.e2e.test_checkins import sweep
+from bot.wording import checkins as checkin_words
+from tests.e2e.steps import started_repair, sweep, titled
 from tests.helpers import FakeClock, Harness, LogWatcher, World, bot_environment, seed_active_rupture, spawn_bot
 from tests.standin.actors import Person
 
@@ -36,7 +36,7 @@ async def test_after_three_days_down_each_rupture_gets_exactly_one_check_in(
     mend = await harness.start()
 
     def sent() -> list[int]:
-        return [len(titled(world, thread, "Checking in")) for thread in threads]
+        return [len(titled(world, thread, checkin_words.CHECKIN_TITLE)) for thread in threads]
 
     await world.standin.until(lambda: all(count >= 1 for count in sent()), timeout=60)
     assert await sweep(mend) == Counter()
@@ -84,14 +84,14 @@ async def test_killed_at_any_point_a_check_in_goes_out_exactly_once(
     if hold is not None:
         hold.release.set()
     expected_before_restart = 0 if point == "claimed" else 1
-    assert len(titled(world, thread, "Checking in")) == expected_before_restart
+    assert len(titled(world, thread, checkin_words.CHECKIN_TITLE)) == expected_before_restart
 
     second = LogWatcher(await spawn_bot(env, tmp_path))
     await second.wait_for("Check-in sweep handled")
     await world.standin.gateway.wait_for_sessions(1)
     second.process.terminate()
     assert await second.finish() == 0, second.text
-    assert len(titled(world, thread, "Checking in")) == 1, second.text
+    assert len(titled(world, thread, checkin_words.CHECKIN_TITLE)) == 1, second.text
     if point == "recorded":
         assert "handled 0 item(s)" in second.text
     else:

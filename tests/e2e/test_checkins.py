@@ -8,22 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import MendBot
-from bot.repair import Due, Status
-from tests.e2e.steps import button, open_repair, posted, press, started_repair, titled, walk, write
+from bot.rupture import Due, Status
+from bot.wording import checkins as checkin_words
+from bot.wording import opening, turns
+from tests.e2e.steps import button, checkins, open_repair, posted, press, started_repair, sweep, titled, walk, write
 from tests.helpers import FakeClock, World
 from tests.standin.world import Channel, Permission
-
-
-async def sweep(mend: MendBot) -> Counter[str]:
-    """Run the check-in sweep now (the scheduler runs the same method every minute)."""
-    cog = mend.get_cog("Checkins")
-    assert cog is not None
-    outcomes: Counter[str] = await cog.sweep()  # type: ignore[attr-defined]
-    return outcomes
-
-
-def checkins(world: World, thread: Channel) -> list:  # type: ignore[type-arg]
-    return titled(world, thread, "Checking in")
 
 
 async def _rupture(mend: MendBot, thread: Channel):  # type: ignore[no-untyped-def]
@@ -43,11 +33,11 @@ async def test_check_ins_come_after_a_day_then_three_then_seven_then_stop(
     first = checkins(world, thread)[-1]
     assert first.pings() == {f"user:{world.alex.id}", f"user:{world.sam.id}"}
     assert [b["label"] for b in first.buttons()] == [
-        "We're okay now",
-        "Pick up where we left off",
-        "Snooze a day",
-        "Snooze 3 days",
-        "Stop checking in",
+        checkin_words.OKAY,
+        checkin_words.PICK_UP,
+        checkin_words.SNOOZE_DAY,
+        checkin_words.SNOOZE_THREE_DAYS,
+        checkin_words.STOP,
     ]
     for days in (1, 1, 0.99):
         clock.advance(days=days)
@@ -64,10 +54,10 @@ async def test_check_ins_come_after_a_day_then_three_then_seven_then_stop(
     assert (await _rupture(mend, thread)).dormant
 
     status = await (await world.sam.slash("repair status", world.general)).reply()
-    assert "resting: Mend has stopped checking in" in status.text
+    assert opening.RESTING in status.text
     assert status.message is not None
     await (await world.sam.press(status.message, status.message.buttons()[0]["label"])).followup()
-    await posted(world, thread, "Picking up where you left off.")
+    await posted(world, thread, turns.PICKED_UP)
     rupture = await _rupture(mend, thread)
     assert (rupture.due, rupture.due_at) == (Due.CHECKIN, clock.now() + timedelta(days=1))
 
@@ -77,7 +67,7 @@ async def test_any_activity_restarts_the_cadence(world: World, mend: MendBot, cl
     clock.advance(days=1)
     await sweep(mend)
     clock.advance(hours=5)
-    await write(world, world.alex, thread, "Write", "Sorry I went quiet.")
+    await write(world, world.alex, thread, turns.WRITE, "Sorry I went quiet.")
     clock.advance(days=1)
     assert await sweep(mend) == Counter({"checkin": 1}), "a day after the activity, not three"
 
@@ -86,18 +76,18 @@ async def test_snooze_and_stop_are_private_and_shown_neutrally(world: World, men
     thread = await started_repair(world)
     clock.advance(days=1)
     await sweep(mend)
-    sent = await world.alex.press(checkins(world, thread)[-1], "Snooze 3 days")
+    sent = await world.alex.press(checkins(world, thread)[-1], checkin_words.SNOOZE_THREE_DAYS)
     private = await sent.followup()
-    assert private.ephemeral and "Snoozed" in private.text
-    shown = await posted(world, thread, "Mend will check in again")
+    assert private.ephemeral and turns.snoozed_reply(clock.now() + timedelta(days=3)) in private.text
+    shown = await posted(world, thread, turns.snoozed(clock.now() + timedelta(days=3)))
     assert f"<t:{int((clock.now() + timedelta(days=3)).timestamp())}:R>" in shown.text
     clock.advance(days=2)
     assert await sweep(mend) == Counter()
     clock.advance(days=1)
     assert await sweep(mend) == Counter({"checkin": 1})
 
-    await (await world.sam.press(checkins(world, thread)[-1], "Stop checking in")).followup()
-    await posted(world, thread, "Mend won't check in on this repair any more.")
+    await (await world.sam.press(checkins(world, thread)[-1], checkin_words.STOP)).followup()
+    await posted(world, thread, turns.CHECKINS_STOPPED)
     clock.advance(days=60)
     assert await sweep(mend) == Counter()
     assert (await _rupture(mend, thread)).status is Status.ACTIVE, "stopping check-ins does not end the repair"
@@ -108,43 +98,43 @@ async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend:
     clock.advance(days=1)
     await sweep(mend)
     count = len(world.standin.messages(thread))
-    note = await (await world.alex.press(checkins(world, thread)[-1], "We're okay now")).followup()
-    assert f"Once {world.sam.mention} says so too" in note.text
+    note = await (await world.alex.press(checkins(world, thread)[-1], checkin_words.OKAY)).followup()
+    assert turns.okay_reply(world.sam.id) in note.text
     assert len(world.standin.messages(thread)) == count, "the first answer stays private"
-    await press(world, world.sam, thread, "We're okay now")
-    await posted(world, thread, "You've both said you're okay now.")
+    await press(world, world.sam, thread, checkin_words.OKAY)
+    await posted(world, thread, turns.RESOLVED_BY_CHECKIN)
     assert (await _rupture(mend, thread)).status is Status.RESOLVED
-    await button(world, thread, "Name one thing I'll do")
+    await button(world, thread, turns.NAME_ONE_THING)
 
 
 async def test_the_invitation_gets_one_gentle_reminder(world: World, mend: MendBot, clock: FakeClock) -> None:
     thread = await open_repair(world, world.alex, world.sam)
     clock.advance(days=1)
     assert await sweep(mend) == Counter({"reminder": 1})
-    reminder = titled(world, thread, "A gentle reminder")[-1]
+    reminder = titled(world, thread, checkin_words.REMINDER_TITLE)[-1]
     assert reminder.pings() == {f"user:{world.sam.id}"}, "only the partner is reminded"
     clock.advance(days=10)
     assert await sweep(mend) == Counter()
 
     other = await open_repair(world, world.outsider, world.sam)
-    await press(world, world.sam, other, "Not now")
+    await press(world, world.sam, other, turns.NOT_NOW)
     clock.advance(days=2)
     assert await sweep(mend) == Counter(), "after 'not now' Mend does not remind"
 
 
 async def test_the_end_of_a_break_is_announced_to_both(world: World, mend: MendBot, clock: FakeClock) -> None:
     thread = await started_repair(world)
-    chooser = await press(world, world.sam, thread, "Take a break")
+    chooser = await press(world, world.sam, thread, turns.TAKE_A_BREAK)
     assert chooser.message is not None
-    await (await world.sam.press(chooser.message, "20 minutes")).followup()
+    await (await world.sam.press(chooser.message, turns.break_length(20))).followup()
     clock.advance(minutes=19)
     assert await sweep(mend) == Counter()
     clock.advance(minutes=1)
     assert await sweep(mend) == Counter({"pause_end": 1})
-    over = await posted(world, thread, "The break is over. Ready when you are.")
+    over = await posted(world, thread, turns.BREAK_OVER)
     assert over.pings() == {f"user:{world.alex.id}", f"user:{world.sam.id}"}
-    assert over.buttons()[0]["label"] == "Write", "the current step comes with it"
-    opened = await (await world.alex.press(over, "Write")).reply()
+    assert over.buttons()[0]["label"] == turns.WRITE, "the current step comes with it"
+    opened = await (await world.alex.press(over, turns.WRITE)).reply()
     assert opened.modal is not None
 
 
@@ -195,8 +185,8 @@ async def test_commitments_are_followed_up_privately_with_a_thread_fallback(
     world.sam.user.dms_open = False
     thread = await started_repair(world)
     await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
-    await write(world, world.alex, thread, "Name one thing I'll do", "Ask before the dishes pile up.")
-    await write(world, world.sam, thread, "Name one thing I'll do", "Say when I'm drained.")
+    await write(world, world.alex, thread, turns.NAME_ONE_THING, "Ask before the dishes pile up.")
+    await write(world, world.sam, thread, turns.NAME_ONE_THING, "Say when I'm drained.")
     clock.advance(days=3)
     assert await sweep(mend) == Counter({"followup": 1})
 
@@ -204,19 +194,19 @@ async def test_commitments_are_followed_up_privately_with_a_thread_fallback(
     assert dm is not None
     question = world.standin.messages(dm)[-1]
     assert "Did it happen?" in question.text
-    assert [b["label"] for b in question.buttons()] == ["Yes", "Partly", "Not yet"]
-    answer = await (await world.alex.with_guild(None).press(question, "Partly")).reply()
-    assert "Partly still counts" in answer.text
+    assert [b["label"] for b in question.buttons()] == [checkin_words.YES, checkin_words.PARTLY, checkin_words.NOT_YET]
+    answer = await (await world.alex.with_guild(None).press(question, checkin_words.PARTLY)).reply()
+    assert checkin_words.followup_thanks("partly") in answer.text
 
-    fallback = await posted(world, thread, "Mend has a private question for you")
+    fallback = await posted(world, thread, checkin_words.PRIVATE_QUESTION)
     assert fallback.pings() == {f"user:{world.sam.id}"}
     assert "drained" not in fallback.text and "dishes" not in fallback.text
-    refused = await (await world.alex.press(fallback, "Answer privately")).reply()
-    assert refused.text == f"This question is for {world.sam.mention}."
-    private = await (await world.sam.press(fallback, "Answer privately")).reply()
+    refused = await (await world.alex.press(fallback, checkin_words.ANSWER_PRIVATELY)).reply()
+    assert refused.text == checkin_words.not_your_question(world.sam.id)
+    private = await (await world.sam.press(fallback, checkin_words.ANSWER_PRIVATELY)).reply()
     assert private.ephemeral and private.message is not None
-    done = await (await world.sam.press(private.message, "Not yet")).reply()
-    assert done.ephemeral and "It isn't too late" in done.text
+    done = await (await world.sam.press(private.message, checkin_words.NOT_YET)).reply()
+    assert done.ephemeral and checkin_words.followup_thanks("notyet") in done.text
     clock.advance(days=30)
     assert await sweep(mend) == Counter(), "asked once"
 
@@ -263,7 +253,7 @@ async def test_busy_or_failing_discord_is_retried_on_the_next_sweep(
 async def test_one_failure_does_not_stop_the_others(world: World, mend: MendBot, clock: FakeClock) -> None:
     broken = await started_repair(world)
     fine = await open_repair(world, world.outsider, world.sam)
-    await press(world, world.sam, fine, "I'm ready")
+    await press(world, world.sam, fine, turns.READY)
     clock.advance(days=1)
     world.standin.fail("POST", "/channels/{channel_id}/messages", 503, channel_id=broken.id)
     assert await sweep(mend) == Counter({"retry": 1, "checkin": 1})
@@ -276,8 +266,8 @@ async def test_after_stop_checking_in_status_still_says_whose_turn_it_is(
     thread = await started_repair(world)
     clock.advance(days=1)
     await sweep(mend)
-    await (await world.sam.press(checkins(world, thread)[-1], "Stop checking in")).followup()
+    await (await world.sam.press(checkins(world, thread)[-1], checkin_words.STOP)).followup()
     status = await (await world.sam.slash("repair status", world.general)).reply()
     assert "resting" not in status.text
-    assert f"{world.alex.mention}'s turn" in status.text
+    assert opening.their_turn(world.alex.id) in status.text
     assert status.message is not None and status.message.buttons() == []

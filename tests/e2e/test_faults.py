@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app import MendBot
-from bot.repair import Phase, Status
+from bot.rupture import Phase, Status
+from bot.wording import opening, turns
+from bot.wording.common import Problem, problem
 from tests.e2e.steps import button, open_repair, posted, press, repair_threads, started_repair, write
 from tests.helpers import World
 
@@ -17,7 +19,8 @@ MEMBERS = ("PUT", "/channels/{channel_id}/thread-members/{user_id}")
 MESSAGES = ("POST", "/channels/{channel_id}/messages")
 EDITS = ("PATCH", "/channels/{channel_id}/messages/{message_id}")
 CALLBACK = ("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
-WORDS = {403: "Discord says Mend is missing a permission there", 404: "the thread or message is gone"}
+WORDS = {403: problem(Problem.FORBIDDEN), 404: problem(Problem.GONE)}
+UNDONE = {403: turns.undone(Problem.FORBIDDEN), 503: turns.undone(Problem.BAD_ANSWER)}
 
 
 async def _consented(world: World) -> None:
@@ -35,7 +38,7 @@ async def test_opening_fails_plainly_and_leaves_nothing_behind(
     await sent.reply()
     answer = await sent.followup()
     assert answer.ephemeral
-    assert answer.text == f"Mend couldn't open the thread: {WORDS[status]}."
+    assert answer.text == opening.could_not_open(WORDS[status])
     assert await mend.db.open_rupture_between(world.guild.id, world.outsider.id, world.sam.id) is None
     retry = await open_repair(world, world.outsider, world.sam)
     assert retry in repair_threads(world), "the pair can try again straight away"
@@ -60,28 +63,28 @@ async def test_a_turn_that_cannot_be_posted_is_undone_and_the_words_given_back(
     thread = await started_repair(world)
     before = await mend.db.rupture_in_thread(thread.id)
     world.standin.fail(*MESSAGES, status, code=50013, channel_id=thread.id)
-    opened = await press(world, world.alex, thread, "Write")
+    opened = await press(world, world.alex, thread, turns.WRITE)
     sent = await world.alex.submit(opened, "I felt left out on Sunday.")
     await sent.reply()
     answer = await sent.followup()
     assert answer.ephemeral
-    assert answer.text.startswith("Nothing was changed:")
+    assert answer.text.startswith(UNDONE[status])
     assert "I felt left out on Sunday." in answer.text, "the words come back to the writer"
     after = await mend.db.rupture_in_thread(thread.id)
     assert after is not None and before is not None
     assert (after.position, after.status) == (before.position, before.status), "nothing recorded as done"
-    await write(world, world.alex, thread, "Write", "I felt left out on Sunday.")
+    await write(world, world.alex, thread, turns.WRITE, "I felt left out on Sunday.")
     await posted(world, thread, "I felt left out on Sunday.")
 
 
 async def test_a_turn_whose_thread_was_deleted_closes_the_repair(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
-    opened = await press(world, world.alex, thread, "Write")
+    opened = await press(world, world.alex, thread, turns.WRITE)
     await world.standin.delete_channel(thread)
     sent = await world.alex.submit(opened, "Are you there?")
     await sent.reply()
     answer = await sent.followup()
-    assert answer.text.startswith("This repair's thread has been deleted")
+    assert answer.text.startswith(turns.THREAD_DELETED)
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.status is Status.GONE
 
@@ -93,7 +96,7 @@ async def test_a_turn_completes_through_a_retried_post_and_a_failed_tidy_up(
     thread = await started_repair(world)
     world.standin.fail(*MESSAGES, status, retry_after=0.05, channel_id=thread.id)
     world.standin.fail(*EDITS, 403, code=50013)
-    await write(world, world.alex, thread, "Write", "It stung.")
+    await write(world, world.alex, thread, turns.WRITE, "It stung.")
     await posted(world, thread, "It stung.")
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.phase is Phase.MIRROR
@@ -101,9 +104,9 @@ async def test_a_turn_completes_through_a_retried_post_and_a_failed_tidy_up(
 
 async def test_a_press_during_a_gateway_drop_is_delivered_on_resume(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
-    prompt = await button(world, thread, "Write")
+    prompt = await button(world, thread, turns.WRITE)
     await world.standin.drop_gateway(world.application)
-    opened = await (await world.alex.press(prompt, "Write")).reply()
+    opened = await (await world.alex.press(prompt, turns.WRITE)).reply()
     assert opened.modal is not None
     assert world.standin.gateway.resumes
 
@@ -113,24 +116,24 @@ async def test_a_turn_lost_to_a_connection_reset_is_undone_and_the_words_given_b
 ) -> None:
     thread = await started_repair(world)
     world.standin.fail(*MESSAGES, 0, channel_id=thread.id)
-    opened = await press(world, world.alex, thread, "Write")
+    opened = await press(world, world.alex, thread, turns.WRITE)
     sent = await world.alex.submit(opened, "I needed a hand.")
     await sent.reply()
     answer = await sent.followup()
-    assert answer.text.startswith("Nothing was changed: Discord could not be reached.")
+    assert answer.text.startswith(turns.undone(Problem.UNREACHABLE))
     assert "I needed a hand." in answer.text, "the words come back to the writer"
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.phase is Phase.WRITE
-    await write(world, world.alex, thread, "Write", "I needed a hand.")
+    await write(world, world.alex, thread, turns.WRITE, "I needed a hand.")
     await posted(world, thread, "I needed a hand.")
 
 
 async def test_stepping_away_works_even_when_the_thread_cannot_be_told(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
-    ask = await press(world, world.sam, thread, "Step away")
+    ask = await press(world, world.sam, thread, turns.STEP_AWAY)
     assert ask.message is not None
     world.standin.fail(*MESSAGES, 403, code=50013, channel_id=thread.id)
-    left = await (await world.sam.press(ask.message, "Step away")).followup()
-    assert left.text.startswith("You've stepped away.")
+    left = await (await world.sam.press(ask.message, turns.STEP_AWAY)).followup()
+    assert left.text.startswith(turns.left_reply(world.alex.id))
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.status is Status.LEFT

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 
 from bot.app import MendBot
+from bot.wording import turns
 from tests.e2e.steps import button, started_repair
 from tests.helpers import World
 
 
 async def test_answers_with_buttons_leave_no_timers_or_views_behind(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
-    prompt = await button(world, thread, "Take a break")
+    prompt = await button(world, thread, turns.TAKE_A_BREAK)
     await (await world.alex.slash("repair status", world.general)).reply()
     tasks = len(asyncio.all_tasks())
     for _ in range(30):
         await (await world.alex.slash("repair status", world.general)).reply()
-        chooser = await (await world.alex.press(prompt, "Take a break")).reply()
+        chooser = await (await world.alex.press(prompt, turns.TAKE_A_BREAK)).reply()
         assert chooser.message is not None and chooser.message.buttons()
         await (await world.outsider.slash("repair status", world.general)).reply()
     assert len(asyncio.all_tasks()) <= tasks + 2, "each private answer with buttons left a task behind"

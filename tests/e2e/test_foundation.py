@@ -8,6 +8,7 @@ import discord
 import pytest
 
 from bot.app import MendBot
+from bot.wording import common
 from tests.helpers import Harness, World
 
 PRIVILEGED_INTENTS = {"GUILD_MEMBERS": 1 << 1, "GUILD_PRESENCES": 1 << 8, "MESSAGE_CONTENT": 1 << 15}
@@ -58,7 +59,7 @@ async def test_a_failing_command_is_answered_in_plain_words_and_logged(
     with caplog.at_level(logging.ERROR, logger="bot.app"):
         reply = await (await world.alex.slash("explode", world.general)).reply()
     assert reply.ephemeral
-    assert "Something went wrong on Mend's side" in reply.text
+    assert common.SOMETHING_WENT_WRONG in reply.text
     assert "boom" not in reply.text, "internal details are logged, not shown"
     record = next(r for r in caplog.records if "Error in explode" in r.getMessage())
     assert f"user {world.alex.id}" in record.getMessage()

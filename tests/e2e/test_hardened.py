@@ -6,7 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import MendBot
-from bot.repair import Rupture, invitation
+from bot.repair import invitation
+from bot.rupture import Rupture
+from bot.wording import common, turns
 from tests.e2e.steps import button, open_repair, posted, press, started_repair, write
 from tests.helpers import START as NOW
 from tests.helpers import World
@@ -24,7 +26,7 @@ EDGE_TEXTS = [
 ]
 TEXTS = st.one_of(
     st.sampled_from(EDGE_TEXTS),
-    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=4000),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=4000),
 )
 FOR_A_SHARED_BOT = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -35,8 +37,8 @@ async def _in_mirror(world: World) -> Channel:
     if threads:
         return threads[0]
     thread = await started_repair(world)
-    await write(world, world.alex, thread, "Write", "I felt unheard.")
-    await button(world, thread, "Reflect back")
+    await write(world, world.alex, thread, turns.WRITE, "I felt unheard.")
+    await button(world, thread, turns.REFLECT_BACK)
     return thread
 
 
@@ -52,19 +54,19 @@ async def test_any_text_is_posted_whole_with_nothing_pinged_or_refused_plainly(
         return rupture.version, rupture.status, rupture.position
 
     before = where(await mend.db.rupture_in_thread(thread.id))
-    opened = await press(world, world.sam, thread, "Reflect back")
+    opened = await press(world, world.sam, thread, turns.REFLECT_BACK)
     reply = await (await world.sam.submit(opened, text)).reply()
     assert reply.elapsed < 3
     if not text.strip():
-        assert reply.ephemeral and reply.text == "Nothing was posted: the box was empty."
+        assert reply.ephemeral and reply.text == common.EMPTY_FORM
         assert where(await mend.db.rupture_in_thread(thread.id)) == before
         return
-    message = await posted(world, thread, "Did that land?", since=world.standin.messages(thread)[-1])
+    message = await posted(world, thread, turns.CONFIRM_TITLE, since=world.standin.messages(thread)[-1])
     assert text.strip() in "".join(e.get("description", "") for e in message.embeds)
     assert message.pings() == set()
     assert message.allowed_mentions == {"parse": []}
-    await press(world, world.alex, thread, "Not quite")
-    await button(world, thread, "Reflect back")
+    await press(world, world.alex, thread, turns.NOT_QUITE)
+    await button(world, thread, turns.REFLECT_BACK)
 
 
 async def _two_servers(world: World, mend: MendBot) -> tuple[Channel, int, int]:
@@ -77,8 +79,8 @@ async def _two_servers(world: World, mend: MendBot) -> tuple[Channel, int, int]:
         mods = world.standin.add_role(world.guild, "Mods", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS)
         world.guild.members[world.outsider.id].roles.append(mods.id)
         thread = await open_repair(world, world.alex, world.sam)
-        await press(world, world.sam, thread, "I'm ready")
-        await button(world, thread, "Write")
+        await press(world, world.sam, thread, turns.READY)
+        await button(world, thread, turns.WRITE)
         elsewhere = world.standin.add_guild("Elsewhere", world.owner.user)
         other = await mend.db.reserve_rupture(invitation(elsewhere.id, "quick", world.owner.id, world.alex.id, NOW))
         assert other is not None

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from bot.app import MendBot
-from bot.repair import Status
+from bot.rupture import Status
+from bot.wording import opening, turns
+from bot.wording import privacy as privacy_words
 from tests.e2e.steps import open_repair, posted, press, started_repair, write
 from tests.helpers import FakeClock, Harness, World
 from tests.standin.actors import Person
@@ -28,7 +30,7 @@ def _traces(database: Path, user_id: int, name: str) -> list[str]:
 async def test_privacy_about_says_what_is_kept_and_who_can_read(world: World, mend: MendBot) -> None:
     reply = await (await world.alex.slash("privacy about", world.general)).reply()
     assert reply.ephemeral
-    assert "Your words are not kept." in reply.text
+    assert privacy_words.what_is_kept().text in reply.text
     assert "server moderators and admins" in reply.text
 
 
@@ -55,7 +57,7 @@ async def test_export_is_a_private_json_file_of_everything_held(world: World, me
 async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await started_repair(world)
-    await write(world, world.alex, thread, "Write", "Something only I would say.")
+    await write(world, world.alex, thread, turns.WRITE, "Something only I would say.")
     await (await world.alex.slash("mend timezone", world.general, zone="Asia/Tokyo")).reply()
     await (await world.alex.slash("mend quiet-hours", world.general, start="22:00", end="07:00")).reply()
     await (await world.alex.slash("mend block", world.general, member=world.outsider.user)).reply()
@@ -64,10 +66,10 @@ async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: 
 
     ask = await (await world.alex.slash("privacy delete", world.general)).reply()
     assert ask.ephemeral and ask.message is not None
-    await (await world.alex.press(ask.message, "Erase my data")).reply()
-    await world.standin.until(lambda: "Mend no longer holds anything about you" in ask.message.text)  # type: ignore[union-attr]
+    await (await world.alex.press(ask.message, privacy_words.ERASE)).reply()
+    await world.standin.until(lambda: privacy_words.ERASED in ask.message.text)  # type: ignore[union-attr]
 
-    notice = await posted(world, thread, "This repair has ended.")
+    notice = await posted(world, thread, privacy_words.REPAIR_ENDED)
     assert notice.pings() == set()
     await world.standin.until(lambda: thread.archived)
     rupture = await mend.db.rupture_in_thread(thread.id)
@@ -86,8 +88,8 @@ async def test_only_the_person_can_confirm_their_own_erasure(world: World, mend:
     await started_repair(world)
     ask = await (await world.alex.slash("privacy delete", world.general)).reply()
     assert ask.message is not None
-    keep = await (await world.alex.press(ask.message, "Keep it")).reply()
-    assert keep.text == "Nothing was deleted."
+    keep = await (await world.alex.press(ask.message, privacy_words.KEEP)).reply()
+    assert keep.text == privacy_words.KEPT
     assert (await mend.db.export(world.alex.id))["ruptures"] != []
 
 
@@ -111,7 +113,7 @@ async def test_someone_who_left_is_erased_after_thirty_days(world: World, mend: 
 async def test_export_holds_your_part_not_your_partners_private_answers(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
     await walk_to_the_last_question(world, mend, thread)
-    await press(world, world.sam, thread, "Not yet")
+    await press(world, world.sam, thread, turns.NOT_YET)
     data = (await (await world.alex.slash("privacy export", world.general)).reply()).message
     assert data is not None
     exported = data.files["mend-data.json"].decode()
@@ -125,15 +127,15 @@ async def walk_to_the_last_question(world: World, mend: MendBot, thread: Channel
         since = await posted(world, thread, f"Step {number} of 3")
         if step.writer is None:
             for person in (world.alex, world.sam):
-                await write(world, person, thread, "Write privately", f"{person.user.username} next time.")
+                await write(world, person, thread, turns.WRITE_PRIVATELY, f"{person.user.username} next time.")
             continue
         writer, listener = (world.alex, world.sam) if step.writer.value == "first" else (world.sam, world.alex)
-        await write(world, writer, thread, "Write", f"{writer.user.username} speaks {number}.")
-        await write(world, listener, thread, "Reflect back", f"{listener.user.username} hears {number}.")
-        await press(world, writer, thread, "Got it")
-        await write(world, listener, thread, "Write", f"{listener.user.username} validates {number}.")
+        await write(world, writer, thread, turns.WRITE, f"{writer.user.username} speaks {number}.")
+        await write(world, listener, thread, turns.REFLECT_BACK, f"{listener.user.username} hears {number}.")
+        await press(world, writer, thread, turns.GOT_IT)
+        await write(world, listener, thread, turns.WRITE, f"{listener.user.username} validates {number}.")
         await posted(world, thread, f"{listener.user.username} validates {number}.", since)
-    await posted(world, thread, "Do you feel understood?")
+    await posted(world, thread, turns.RECOGNITION_TITLE)
 
 
 async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: World, harness: Harness) -> None:
@@ -142,17 +144,17 @@ async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: Wor
     await started_repair_with(world, world.alex, world.outsider)
     ask = await (await world.alex.slash("privacy delete", world.general)).reply()
     assert ask.message is not None
-    await (await world.alex.press(ask.message, "Erase my data")).reply()
-    await world.standin.until(lambda: "Mend no longer holds anything about you" in ask.message.text)  # type: ignore[union-attr]
+    await (await world.alex.press(ask.message, privacy_words.ERASE)).reply()
+    await world.standin.until(lambda: privacy_words.ERASED in ask.message.text)  # type: ignore[union-attr]
     assert _traces(harness.database, world.alex.id, world.alex.user.username) == []
     again = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
-    assert again.text == "Not right now. Nothing more is needed from you for the moment."
+    assert again.text == opening.NOT_RIGHT_NOW
     del mend
 
 
 async def started_repair_with(world: World, opener: Person, partner: Person) -> Channel:
     thread = await open_repair(world, opener, partner)
-    await press(world, partner, thread, "I'm ready")
+    await press(world, partner, thread, turns.READY)
     return thread
 
 

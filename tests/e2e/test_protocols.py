@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import MendBot
+from bot.wording import turns
 from tests.e2e.steps import open_repair, posted, press, walk
 from tests.helpers import World
 
@@ -14,11 +15,11 @@ THREE_SECONDS = 3.0
 @pytest.mark.parametrize("protocol", ["quick", "full", "parent-child"])
 async def test_two_people_complete_each_protocol(world: World, mend: MendBot, protocol: str) -> None:
     thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     written = await walk(world, thread, mend.protocols[protocol], world.alex, world.sam)
-    await press(world, world.alex, thread, "Nothing to add")
-    await press(world, world.sam, thread, "Nothing to add")
-    await posted(world, thread, "This repair is complete")
+    await press(world, world.alex, thread, turns.NOTHING_TO_ADD)
+    await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
+    await posted(world, thread, turns.COMPLETE)
     await world.standin.until(lambda: thread.archived)
 
     transcript = "\n".join(m.text for m in world.standin.messages(thread))
@@ -38,9 +39,9 @@ async def test_two_people_complete_each_protocol(world: World, mend: MendBot, pr
 async def test_in_parent_child_the_child_may_skip_and_is_never_asked_to_accept(world: World, mend: MendBot) -> None:
     parent, child = world.alex, world.sam
     thread = await open_repair(world, parent, child, protocol="parent-child")
-    await press(world, child, thread, "I'm ready")
+    await press(world, child, thread, turns.READY)
     await walk(world, thread, mend.protocols["parent-child"], parent, child, skip_optional=True)
     labels = {b["label"] for m in world.standin.messages(thread) for b in m.buttons()}
-    assert "I accept" not in labels
+    assert turns.ACCEPT not in labels
     transcript = "\n".join(m.text for m in world.standin.messages(thread))
-    assert "chose not to write anything here, and that's okay" in transcript
+    assert turns.skipped(child.id) in transcript

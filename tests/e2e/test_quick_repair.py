@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import MendBot
+from bot.wording import turns
 from tests.e2e.steps import open_repair, posted, press, write
 from tests.helpers import World
 
@@ -14,38 +15,38 @@ async def test_a_quick_repair_from_invitation_to_close(world: World, mend: MendB
     assert thread.member_ids >= {alex.id, sam.id}
     assert not thread.invitable
 
-    await press(world, sam, thread, "I'm ready")
-    await posted(world, thread, "is ready. Let's begin.")
+    await press(world, sam, thread, turns.READY)
+    await posted(world, thread, turns.ready(sam.id))
 
-    await write(world, alex, thread, "Write", "I felt alone with the dishes.")
+    await write(world, alex, thread, turns.WRITE, "I felt alone with the dishes.")
     await posted(world, thread, "I felt alone with the dishes.")
-    await write(world, sam, thread, "Reflect back", "You felt alone doing the dishes.")
-    await press(world, alex, thread, "Got it")
-    await write(world, sam, thread, "Write", "It makes sense you felt alone.")
+    await write(world, sam, thread, turns.REFLECT_BACK, "You felt alone doing the dishes.")
+    await press(world, alex, thread, turns.GOT_IT)
+    await write(world, sam, thread, turns.WRITE, "It makes sense you felt alone.")
     await posted(world, thread, "It makes sense you felt alone.")
 
-    await write(world, sam, thread, "Write", "I was exhausted after work.")
-    await write(world, alex, thread, "Reflect back", "You were tired.")
-    await press(world, sam, thread, "Not quite")
-    await write(world, alex, thread, "Reflect back", "You were exhausted after a long day at work.")
-    await press(world, sam, thread, "Got it")
-    await write(world, alex, thread, "Write", "Of course you were drained.")
+    await write(world, sam, thread, turns.WRITE, "I was exhausted after work.")
+    await write(world, alex, thread, turns.REFLECT_BACK, "You were tired.")
+    await press(world, sam, thread, turns.NOT_QUITE)
+    await write(world, alex, thread, turns.REFLECT_BACK, "You were exhausted after a long day at work.")
+    await press(world, sam, thread, turns.GOT_IT)
+    await write(world, alex, thread, turns.WRITE, "Of course you were drained.")
 
-    first = await write(world, alex, thread, "Write privately", "I'll ask for help sooner.")
+    first = await write(world, alex, thread, turns.WRITE_PRIVATELY, "I'll ask for help sooner.")
     assert first.type == 6
     await world.standin.until(lambda: "has written" in world.standin.messages(thread)[-1].text)
     assert all("ask for help sooner" not in m.text for m in world.standin.messages(thread))
-    await write(world, sam, thread, "Write privately", "I'll say when I'm drained.")
+    await write(world, sam, thread, turns.WRITE_PRIVATELY, "I'll say when I'm drained.")
     await posted(world, thread, "ask for help sooner")
     await posted(world, thread, "say when I'm drained")
 
-    await press(world, alex, thread, "Yes, I feel understood")
-    await press(world, sam, thread, "Yes, I feel understood")
-    await posted(world, thread, "You've both said you feel understood")
-    await write(world, alex, thread, "Name one thing I'll do", "Ask before the dishes pile up.")
-    await press(world, sam, thread, "Acknowledge")
-    await press(world, sam, thread, "Nothing to add")
-    await posted(world, thread, "This repair is complete")
+    await press(world, alex, thread, turns.UNDERSTOOD)
+    await press(world, sam, thread, turns.UNDERSTOOD)
+    await posted(world, thread, turns.RESOLVED_BY_RECOGNITION)
+    await write(world, alex, thread, turns.NAME_ONE_THING, "Ask before the dishes pile up.")
+    await press(world, sam, thread, turns.ACKNOWLEDGE)
+    await press(world, sam, thread, turns.NOTHING_TO_ADD)
+    await posted(world, thread, turns.COMPLETE)
     await world.standin.until(lambda: thread.archived)
 
     transcript = "\n".join(m.text for m in world.standin.messages(thread))
@@ -59,9 +60,9 @@ async def test_a_quick_repair_from_invitation_to_close(world: World, mend: MendB
         "Of course you were drained.",
         "I'll ask for help sooner.",
         "I'll say when I'm drained.",
-        "You've both said you feel understood",
+        turns.RESOLVED_BY_RECOGNITION,
         "Ask before the dishes pile up.",
-        "Acknowledged by Sam",
+        turns.acknowledged_by("Sam"),
     ):
         assert sentence in transcript, f"{sentence!r} is missing from the thread"
     assert all(not m.buttons() for m in world.standin.messages(thread)[1:]), "a closed repair leaves no live buttons"

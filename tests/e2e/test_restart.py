@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.protocols import load_protocols
+from bot.wording import turns
 from tests.e2e.steps import button, open_repair, posted, press, walk, write
 from tests.helpers import World, bot_environment, finish, spawn_bot
 
@@ -14,10 +15,10 @@ async def test_buttons_and_open_forms_work_after_the_bot_is_killed(world: World,
     first = await spawn_bot(env, tmp_path)
     await world.standin.gateway.wait_for_sessions(1)
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, "I'm ready")
-    await write(world, world.alex, thread, "Write", "I felt dismissed when you laughed.")
-    reflect = await button(world, thread, "Reflect back")
-    form = await (await world.sam.press(reflect, "Reflect back")).reply()
+    await press(world, world.sam, thread, turns.READY)
+    await write(world, world.alex, thread, turns.WRITE, "I felt dismissed when you laughed.")
+    reflect = await button(world, thread, turns.REFLECT_BACK)
+    form = await (await world.sam.press(reflect, turns.REFLECT_BACK)).reply()
     assert form.modal is not None
 
     first.kill()
@@ -28,12 +29,12 @@ async def test_buttons_and_open_forms_work_after_the_bot_is_killed(world: World,
     await world.standin.gateway.wait_for_sessions(2)
     await (await world.sam.submit(form, "You felt dismissed when I laughed.")).reply()
     await posted(world, thread, "You felt dismissed when I laughed.")
-    await press(world, world.alex, thread, "Got it")
-    await write(world, world.sam, thread, "Write", "Of course that stung.")
+    await press(world, world.alex, thread, turns.GOT_IT)
+    await write(world, world.sam, thread, turns.WRITE, "Of course that stung.")
     await walk(world, thread, load_protocols()["quick"], world.alex, world.sam, from_step=2)
-    await press(world, world.alex, thread, "Nothing to add")
-    await press(world, world.sam, thread, "Nothing to add")
-    await posted(world, thread, "This repair is complete")
+    await press(world, world.alex, thread, turns.NOTHING_TO_ADD)
+    await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
+    await posted(world, thread, turns.COMPLETE)
     await world.standin.until(lambda: thread.archived)
 
     second.terminate()

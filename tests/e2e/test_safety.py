@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.app import MendBot
+from bot.wording import opening, server, turns
+from bot.wording import privacy as privacy_words
 from tests.e2e.steps import button, open_repair, press, repair_threads
 from tests.helpers import World
 from tests.standin.actors import Person
@@ -33,19 +35,19 @@ async def test_resources_are_private_everywhere_and_leave_no_trace(world: World,
 
 async def test_every_repair_thread_opens_with_a_private_help_button(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     invitation = world.standin.messages(thread)[0]
-    await world.standin.until(lambda: [b["label"] for b in invitation.buttons()] == ["Help and safety"])
-    reply = await (await world.sam.press(invitation, "Help and safety")).reply()
+    await world.standin.until(lambda: [b["label"] for b in invitation.buttons()] == [privacy_words.HELP_AND_SAFETY])
+    reply = await (await world.sam.press(invitation, privacy_words.HELP_AND_SAFETY)).reply()
     assert reply.ephemeral and "Leaving a repair privately" in reply.text
 
 
 async def test_a_block_is_silent_and_the_inviter_only_sees_not_right_now(world: World, mend: MendBot) -> None:
     blocked = await (await world.sam.slash("mend block", world.general, member=world.alex.user)).reply()
-    assert blocked.ephemeral and "They won't be told" in blocked.text
+    assert blocked.ephemeral and server.blocked(world.alex.id) in blocked.text
     reply = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
     assert reply.ephemeral
-    assert reply.text == "Not right now. Nothing more is needed from you for the moment."
+    assert reply.text == opening.NOT_RIGHT_NOW
     assert repair_threads(world) == []
     assert not any(
         "block" in m.text.lower()
@@ -56,4 +58,4 @@ async def test_a_block_is_silent_and_the_inviter_only_sees_not_right_now(world: 
 
     await (await world.sam.slash("mend unblock", world.general, member=world.alex.user)).reply()
     thread = await open_repair(world, world.alex, world.sam)
-    assert await button(world, thread, "I'm ready")
+    assert await button(world, thread, turns.READY)

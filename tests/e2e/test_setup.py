@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import timedelta
 
 from bot.app import MendBot
-from tests.e2e.steps import open_repair, posted, press, repair_threads, started_repair
-from tests.e2e.test_checkins import checkins, sweep
+from bot.wording import opening, server, turns
+from tests.e2e.steps import checkins, open_repair, posted, press, repair_threads, started_repair, sweep
 from tests.helpers import FakeClock, World
 from tests.standin.world import Permission
 
@@ -15,7 +15,7 @@ from tests.standin.world import Permission
 async def test_only_people_who_manage_the_server_can_set_it_up(world: World, mend: MendBot) -> None:
     reply = await (await world.alex.slash("mend setup", world.general, cadence="2")).reply()
     assert reply.ephemeral
-    assert reply.text.startswith("Only people who can manage this server can change Mend's settings.")
+    assert reply.text.startswith(server.MANAGERS_ONLY)
     assert (await mend.db.guild_settings(world.guild.id)).checkin_days is None
 
 
@@ -31,12 +31,12 @@ async def test_setup_checks_the_channel_and_lists_who_can_read_private_threads(w
     assert reply.ephemeral
     text = reply.text
     assert f"<#{repairs.id}>" in text
-    assert "Missing: Create Private Threads, Embed Links" in text
-    readers = text.split("Who can read private threads in #repairs")[1]
+    assert server.missing(["Create Private Threads", "Embed Links"]) in text
+    readers = text.split(server.readers_in("repairs"))[1]
     assert f"<@&{mods.id}>" in readers and f"<@&{admins.id}>" in readers
     assert world.sam.mention in readers, "a member-specific Manage Threads overwrite is listed too"
     assert f"<@{world.owner.id}> (the server owner)" in readers
-    assert "after 1, 2 days" in text
+    assert server.cadence(["1", "2"]) in text
 
     shown = await (await world.alex.slash("mend settings", world.general)).reply()
     assert shown.ephemeral
@@ -54,16 +54,16 @@ async def test_the_chosen_channel_role_protocol_and_cadence_are_used(
     ).reply()
 
     refused = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
-    assert refused.text == f"Mend is set up here for people with the <@&{family.id}> role; an admin can add you to it."
+    assert refused.text == opening.needs_role(family.id)
     world.guild.members[world.alex.id].roles.append(family.id)
     refused = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
-    assert refused.text == f"{world.sam.mention} doesn't have the <@&{family.id}> role that Mend is set up for here."
+    assert refused.text == opening.partner_lacks_role(world.sam.id, family.id)
     world.guild.members[world.sam.id].roles.append(family.id)
 
     thread = await open_repair(world, world.alex, world.sam)
     assert thread.parent_id == repairs.id
     assert "**Full repair**" in world.standin.messages(thread)[0].text
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     await posted(world, thread, "Step 1 of 10")
     clock.advance(days=1)
     assert await sweep(mend) == Counter()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from bot.app import MendBot
+from bot.wording import turns
 from tests.e2e.steps import open_repair, posted, press, walk, write
 from tests.helpers import Harness, World
 
@@ -13,9 +14,9 @@ from tests.helpers import Harness, World
 async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: MendBot) -> None:
     role = world.standin.add_role(world.guild, "Family", 0)
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     text = f"@everyone @here <@&{role.id}> <@{world.sam.id}> <@!{world.outsider.id}> listen to this"
-    await write(world, world.alex, thread, "Write", text)
+    await write(world, world.alex, thread, turns.WRITE, text)
     message = await posted(world, thread, "listen to this")
     assert message.pings() == set()
     assert message.allowed_mentions == {"parse": []}
@@ -24,9 +25,9 @@ async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: Men
 
 async def test_the_longest_text_is_posted_whole(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     long_text = ("I needed you to notice. " * 200)[:3990] + " The end."
-    await write(world, world.alex, thread, "Write", long_text)
+    await write(world, world.alex, thread, turns.WRITE, long_text)
     message = await posted(world, thread, "The end.")
     assert long_text in "".join(e.get("description", "") for e in message.embeds)
 
@@ -38,9 +39,9 @@ def _files(database: Path) -> list[Path]:
 async def test_no_written_sentence_stays_in_the_database_files(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await open_repair(world, world.alex, world.sam, protocol="full")
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     written = await walk(world, thread, mend.protocols["full"], world.alex, world.sam)
-    await write(world, world.alex, thread, "Name one thing I'll do", "I will text when running late.")
+    await write(world, world.alex, thread, turns.NAME_ONE_THING, "I will text when running late.")
     written.append("I will text when running late.")
     await posted(world, thread, "I will text when running late.")
     assert len(written) > 10
@@ -56,11 +57,11 @@ async def test_no_written_sentence_stays_in_the_database_files(world: World, har
 
 async def test_every_request_carrying_written_words_allows_no_mentions(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, "I'm ready")
+    await press(world, world.sam, thread, turns.READY)
     written = await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
-    await write(world, world.alex, thread, "Name one thing I'll do", "Ask for a pause sooner.")
-    await press(world, world.sam, thread, "Acknowledge")
-    await posted(world, thread, "Acknowledged by")
+    await write(world, world.alex, thread, turns.NAME_ONE_THING, "Ask for a pause sooner.")
+    await press(world, world.sam, thread, turns.ACKNOWLEDGE)
+    await posted(world, thread, turns.acknowledged_by("Sam"))
     written.append("Ask for a pause sooner.")
     carrying = [
         request
@@ -80,17 +81,17 @@ async def test_private_answers_are_erased_when_the_repair_ends_before_the_reveal
 ) -> None:
     mend = await harness.start()
     thread = await open_repair(world, world.alex, world.sam, protocol="full")
-    await press(world, world.sam, thread, "I'm ready")
-    await press(world, world.alex, thread, "I agree")
-    await press(world, world.sam, thread, "I agree")
+    await press(world, world.sam, thread, turns.READY)
+    await press(world, world.alex, thread, turns.AGREE)
+    await press(world, world.sam, thread, turns.AGREE)
     await posted(world, thread, "Step 2 of 10")
-    await write(world, world.alex, thread, "Write privately", "Ashamed and small, if I am honest.")
+    await write(world, world.alex, thread, turns.WRITE_PRIVATELY, "Ashamed and small, if I am honest.")
     await posted(world, thread, "has written")
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and await mend.db.sealed_answers(rupture.id, 1) != {}
-    ask = await press(world, world.sam, thread, "Step away")
+    ask = await press(world, world.sam, thread, turns.STEP_AWAY)
     assert ask.message is not None
-    await (await world.sam.press(ask.message, "Step away")).followup()
+    await (await world.sam.press(ask.message, turns.STEP_AWAY)).followup()
     await world.standin.until(lambda: thread.archived)
     contents = b"".join(path.read_bytes() for path in _files(harness.database))
     assert b"Ashamed and small" not in contents

@@ -30,8 +30,10 @@ async def test_connection_uses_wal_foreign_keys_and_secure_delete(tmp_path: Path
     await database.migrate()
     pragmas = {}
     for name in ("journal_mode", "foreign_keys", "secure_delete", "busy_timeout"):
-        async with database._connection.execute(f"PRAGMA {name}") as cursor:
-            pragmas[name] = (await cursor.fetchone())[0]
+        async with database._sql.raw.execute(f"PRAGMA {name}") as cursor:
+            row = await cursor.fetchone()
+            assert row is not None
+            pragmas[name] = row[0]
     await database.close()
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "secure_delete": 1, "busy_timeout": 5000}
 

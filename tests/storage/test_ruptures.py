@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.events import Change
 from bot.protocols import Role
-from bot.repair import Change, Phase, Status, invitation
+from bot.repair import invitation
+from bot.rupture import Phase, Status
 from bot.storage import Database
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -33,9 +35,9 @@ async def test_save_is_compare_and_set(db: Database) -> None:
     rupture = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
     assert rupture is not None
     moved = replace(rupture, status=Status.ACTIVE, phase=Phase.WRITE)
-    saved = await db.save(Change(moved), rupture.version)
+    saved = await db.save(Change(rupture, moved))
     assert saved is not None and saved.version == rupture.version + 1
-    assert await db.save(Change(replace(moved, step=5)), rupture.version) is None, "decided on stale state"
+    assert await db.save(Change(rupture, replace(moved, step=5))) is None, "decided on stale state"
     current = await db.rupture(rupture.id)
     assert current is not None and current.step == 0 and current.status is Status.ACTIVE
 
@@ -44,10 +46,10 @@ async def test_sealed_answers_live_only_until_unsealed(db: Database) -> None:
     rupture = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
     assert rupture is not None
     collecting = replace(rupture, status=Status.ACTIVE, step=2, phase=Phase.COLLECT)
-    saved = await db.save(Change(collecting, seal=(Role.SECOND, "I'll say so.")), rupture.version)
+    saved = await db.save(Change(rupture, collecting, keep_private=(Role.SECOND, "I'll say so.")))
     assert saved is not None
     assert await db.sealed_answers(rupture.id, 2) == {Role.SECOND: "I'll say so."}
-    done = await db.save(Change(replace(saved, phase=Phase.RECOGNITION), unseal=True), saved.version)
+    done = await db.save(Change(saved, replace(saved, phase=Phase.RECOGNITION), erase_private=True))
     assert done is not None
     assert await db.sealed_answers(rupture.id, 2) == {}
 

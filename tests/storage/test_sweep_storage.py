@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.checkins import Handled, Result, checkin_sent
-from bot.repair import DEFAULT_CADENCE, Change, Due, Phase, Rupture, Status, invitation, plan
+from bot.actions import DEFAULT_CADENCE
+from bot.events import Change
+from bot.repair import invitation, thread_gone
+from bot.rupture import Due, Phase, Rupture, Status
+from bot.schedule import Handled, Outcome, checkin_sent, schedule_next
 from bot.storage import Database
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -17,10 +20,8 @@ async def _active(db: Database, pair: tuple[int, int], last_activity: datetime) 
     reserved = await db.reserve_rupture(invitation(10, "quick", *pair, last_activity))
     assert reserved is not None
     await db.attach_thread(reserved.id, 1000 + reserved.id)
-    saved = await db.save(
-        Change(plan(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))),
-        reserved.version,
-    )
+    active = schedule_next(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))
+    saved = await db.save(Change(reserved, active))
     assert saved is not None
     return saved
 
@@ -45,11 +46,11 @@ async def test_settling_records_moves_holds_and_releases(db: Database) -> None:
     sent, quiet, retry, blocked, gone = (claims[r.id] for r in ruptures)
     await db.settle(
         [
-            Handled(sent, Result.SENT, checkin_sent(sent.rupture, DEFAULT_CADENCE, NOW)),
-            Handled(quiet, Result.QUIET, when=NOW + timedelta(hours=8)),
-            Handled(retry, Result.RETRY, when=NOW + timedelta(minutes=1)),
-            Handled(blocked, Result.BLOCKED),
-            Handled(gone, Result.GONE),
+            Handled(sent, Outcome.SENT, checkin_sent(sent.rupture, DEFAULT_CADENCE, NOW)),
+            Handled(quiet, Outcome.QUIET, when=NOW + timedelta(hours=8)),
+            Handled(retry, Outcome.RETRY, when=NOW + timedelta(minutes=1)),
+            Handled(blocked, Outcome.BLOCKED),
+            Handled(gone, Outcome.GONE, thread_gone(gone.rupture)),
         ]
     )
     recorded = await db.rupture(sent.rupture.id)
@@ -74,9 +75,9 @@ async def test_settling_records_moves_holds_and_releases(db: Database) -> None:
 async def test_a_person_acting_after_the_claim_wins_over_the_record(db: Database) -> None:
     rupture = await _active(db, (1, 2), NOW - timedelta(days=2))
     [claim] = await db.claim_due(NOW, lease=LEASE, limit=10)
-    moved = await db.save(Change(plan(replace(rupture, updated_at=NOW))), rupture.version)
+    moved = await db.save(Change(rupture, schedule_next(replace(rupture, updated_at=NOW))))
     assert moved is not None
-    await db.settle([Handled(claim, Result.SENT, checkin_sent(claim.rupture, DEFAULT_CADENCE, NOW))])
+    await db.settle([Handled(claim, Outcome.SENT, checkin_sent(claim.rupture, DEFAULT_CADENCE, NOW))])
     current = await db.rupture(rupture.id)
     assert current is not None and (current.checkin_stage, current.due_at) == (0, NOW + timedelta(days=1))
     assert [c.attempt for c in await db.claim_due(NOW + timedelta(days=1), lease=LEASE, limit=10)] == [1]
@@ -86,7 +87,7 @@ async def test_a_snapshot_knows_when_this_process_has_changed_the_rupture_since(
     rupture = await _active(db, (1, 2), NOW - timedelta(days=2))
     [claim] = await db.claim_due(NOW, lease=LEASE, limit=10)
     assert not db.changed_since(claim.rupture)
-    await db.save(Change(replace(claim.rupture, updated_at=NOW)), claim.rupture.version)
+    await db.save(Change(claim.rupture, replace(claim.rupture, updated_at=NOW)))
     assert db.changed_since(claim.rupture), "a person acted after the claim"
     fresh = await db.rupture(rupture.id)
     assert fresh is not None and not db.changed_since(fresh)

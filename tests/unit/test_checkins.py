@@ -8,20 +8,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.checkins import Waking, break_over, checkin_sent, followup_asked, parse_cadence, reminder_sent, waking_moment
+from bot.actions import DEFAULT_CADENCE
 from bot.protocols import Role
-from bot.repair import DEFAULT_CADENCE, Due, FollowUp, Rupture, Seat, Status, plan
+from bot.rupture import Due, FollowUp, Rupture, Seat, Status
+from bot.schedule import (
+    Waking,
+    break_over,
+    checkin_sent,
+    followup_asked,
+    parse_cadence,
+    reminder_sent,
+    schedule_next,
+    waking_moment,
+)
 
 NEW_YORK, LONDON, TOKYO = ZoneInfo("America/New_York"), ZoneInfo("Europe/London"), ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def active() -> Rupture:
-    return plan(Rupture(1, 10, 100, "quick", Status.ACTIVE, Seat(1), Seat(2), NOW, NOW))
+    return schedule_next(Rupture(1, 10, 100, "quick", Status.ACTIVE, Seat(1), Seat(2), NOW, NOW))
 
 
 def test_the_cadence_slows_then_stops() -> None:
@@ -40,23 +50,23 @@ def test_the_cadence_slows_then_stops() -> None:
 def test_activity_restarts_the_cadence() -> None:
     after_two = checkin_sent(checkin_sent(active(), DEFAULT_CADENCE, NOW), DEFAULT_CADENCE, NOW)
     later = NOW + timedelta(days=5)
-    again = plan(replace(after_two, updated_at=later))
+    again = schedule_next(replace(after_two, updated_at=later))
     assert (again.checkin_stage, again.due_at) == (0, later + timedelta(days=1))
 
 
 def test_what_is_due_follows_the_state() -> None:
-    invited = plan(Rupture(1, 10, 100, "quick", Status.INVITED, Seat(1), Seat(2), NOW, NOW))
+    invited = schedule_next(Rupture(1, 10, 100, "quick", Status.INVITED, Seat(1), Seat(2), NOW, NOW))
     assert (invited.due, invited.due_at) == (Due.INVITE_REMINDER, NOW + timedelta(days=1))
     assert reminder_sent(invited).due is None
-    assert plan(replace(invited, invite_reminded=True)).due is None
-    paused = plan(replace(active(), paused_until=NOW + timedelta(hours=1)))
+    assert schedule_next(replace(invited, invite_reminded=True)).due is None
+    paused = schedule_next(replace(active(), paused_until=NOW + timedelta(hours=1)))
     assert (paused.due, paused.due_at) == (Due.PAUSE_END, NOW + timedelta(hours=1))
     resumed = break_over(paused, DEFAULT_CADENCE, NOW + timedelta(hours=1))
     assert (resumed.due, resumed.due_at, resumed.paused_until) == (Due.CHECKIN, NOW + timedelta(hours=25), None)
-    assert plan(replace(active(), checkins_stopped=True)).due is None
+    assert schedule_next(replace(active(), checkins_stopped=True)).due is None
     resolved = replace(active(), status=Status.RESOLVED)
-    assert plan(resolved).due is None
-    committed = plan(resolved.with_seat(Role.SECOND, followup=FollowUp.PENDING))
+    assert schedule_next(resolved).due is None
+    committed = schedule_next(resolved.with_seat(Role.SECOND, replace(resolved.second, followup=FollowUp.PENDING)))
     assert (committed.due, committed.due_at) == (Due.FOLLOWUP, NOW + timedelta(days=3))
     assert followup_asked(committed, Role.SECOND).due is None
 

@@ -3,102 +3,91 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from bot.protocols import Kind, Protocol, Response, Role, Step, load_protocols
-from bot.repair import (
+from bot.actions import (
+    Acknowledge,
     Action,
-    Change,
-    Commitment,
-    Due,
-    Mark,
-    Notice,
-    Phase,
-    Position,
-    Refusal,
-    Refuse,
-    Revealed,
-    Rupture,
-    Seat,
-    Status,
-    Written,
-    decide,
-    turn,
-    without,
+    AnswerCheckin,
+    CheckinAnswer,
+    Context,
+    EndPause,
+    Leave,
+    Move,
+    Pause,
+    Press,
+    Snooze,
+    Write,
 )
-
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-ALEX, SAM, ROBIN = 1, 2, 3
-PROTOCOLS = load_protocols()
-
-
-def invited(protocol: str = "quick") -> Rupture:
-    return Rupture(1, 10, 100, protocol, Status.INVITED, Seat(ALEX), Seat(SAM), NOW, NOW)
-
-
-def changed(decision: Refusal | Change) -> Change:
-    assert isinstance(decision, Change), decision
-    return decision
-
-
-def refused(decision: Refusal | Change) -> Refuse:
-    assert isinstance(decision, Refusal), decision
-    return decision.reason
-
-
-def act(rupture: Rupture, who: int, action: Action, **options: object) -> Refusal | Change:
-    protocol = PROTOCOLS[rupture.protocol]
-    return decide(rupture, protocol, who, action, NOW, **options)  # type: ignore[arg-type]
-
-
-def started(protocol: str = "quick") -> Rupture:
-    return changed(act(invited(protocol), SAM, Action.READY)).rupture
+from bot.events import (
+    Change,
+    Closed,
+    Confirmed,
+    Left,
+    NewPrompt,
+    Ready,
+    Refusal,
+    RefusalReason,
+    Revealed,
+    SetAside,
+    Wrote,
+    WrotePrivately,
+)
+from bot.people import erased_from
+from bot.protocols import Kind, Protocol, Response, Role, Step
+from bot.repair import can, decide
+from bot.rupture import Commitment, Due, Phase, Position, Progress, Rupture, Status, turn
+from tests.pure import ALEX, NOW, PROTOCOLS, ROBIN, SAM, act, changed, invited, refused, started
 
 
 def test_only_the_partner_answers_the_invitation() -> None:
-    assert refused(act(invited(), ALEX, Action.READY)) is Refuse.NOT_FOR_YOU
-    assert refused(act(invited(), ROBIN, Action.READY)) is Refuse.OUTSIDER
-    ready = changed(act(invited(), SAM, Action.READY)).rupture
-    assert (ready.status, ready.position) == (Status.ACTIVE, Position(0, Phase.WRITE, 0))
+    assert refused(act(invited(), ALEX, Press(Move.READY))) is RefusalReason.NOT_FOR_YOU
+    assert refused(act(invited(), ROBIN, Press(Move.READY))) is RefusalReason.OUTSIDER
+    ready = changed(act(invited(), SAM, Press(Move.READY)))
+    assert (ready.rupture.status, ready.rupture.position) == (Status.ACTIVE, Position(0, Phase.WRITE, 0))
+    assert ready.events == (Ready(Role.SECOND), NewPrompt(Position(0, Phase.WRITE, 0)))
 
 
-def test_not_now_waits_and_decline_closes_with_the_same_neutral_notice() -> None:
-    not_now = changed(act(invited(), SAM, Action.NOT_NOW))
-    decline = changed(act(invited(), SAM, Action.DECLINE))
+def test_not_now_waits_and_decline_closes_with_the_same_neutral_event() -> None:
+    not_now = changed(act(invited(), SAM, Press(Move.NOT_NOW)))
+    decline = changed(act(invited(), SAM, Press(Move.DECLINE)))
     assert not_now.rupture.status is Status.INVITED
     assert decline.rupture.status is Status.DECLINED
-    assert not_now.events == decline.events == (Notice(Action.NOT_NOW, Role.SECOND),)
+    assert not_now.events == (SetAside(Role.SECOND, declined=False),)
+    assert decline.events == (SetAside(Role.SECOND, declined=True), Closed(Status.DECLINED))
 
 
 def test_the_floor_belongs_to_the_writer_then_the_listener() -> None:
     rupture = started()
     protocol = PROTOCOLS["quick"]
     assert turn(rupture, protocol) is Role.FIRST
-    decision = act(rupture, SAM, Action.WRITE, text="me first")
+    decision = act(rupture, SAM, Write("me first"))
     assert isinstance(decision, Refusal)
-    assert (decision.reason, decision.turn) == (Refuse.NOT_YOUR_TURN, Role.FIRST)
-    written = changed(act(rupture, ALEX, Action.WRITE, text="I felt alone."))
-    assert written.events == (Written(Role.FIRST, Phase.WRITE, "I felt alone."),)
+    assert (decision.reason, decision.turn) == (RefusalReason.NOT_YOUR_TURN, Role.FIRST)
+    written = changed(act(rupture, ALEX, Write("I felt alone.")))
+    assert written.events == (Wrote(Role.FIRST, Phase.WRITE, 0, "I felt alone."), NewPrompt(written.rupture.position))
     assert written.rupture.phase is Phase.MIRROR
     assert turn(written.rupture, protocol) is Role.SECOND
 
 
 def test_not_quite_sends_the_listener_back_and_got_it_moves_to_validation() -> None:
-    rupture = changed(act(started(), ALEX, Action.WRITE, text="I felt alone.")).rupture
-    rupture = changed(act(rupture, SAM, Action.WRITE, text="You were sad.")).rupture
+    rupture = changed(act(started(), ALEX, Write("I felt alone."))).rupture
+    rupture = changed(act(rupture, SAM, Write("You were sad."))).rupture
     assert rupture.phase is Phase.CONFIRM
-    assert refused(act(rupture, SAM, Action.GOT_IT)) is Refuse.NOT_YOUR_TURN
-    again = changed(act(rupture, ALEX, Action.NOT_QUITE)).rupture
+    assert refused(act(rupture, SAM, Press(Move.GOT_IT))) is RefusalReason.NOT_YOUR_TURN
+    not_quite = changed(act(rupture, ALEX, Press(Move.NOT_QUITE)))
+    assert not_quite.events[0] == Confirmed(Role.FIRST, landed=False)
+    again = not_quite.rupture
     assert again.position == Position(0, Phase.MIRROR, 1)
-    assert refused(act(again, SAM, Action.WRITE, text="late", at=rupture.position)) is Refuse.STALE
-    rupture = changed(act(again, SAM, Action.WRITE, text="You felt alone.")).rupture
-    rupture = changed(act(rupture, ALEX, Action.GOT_IT)).rupture
+    assert refused(act(again, SAM, Write("late", rupture.position))) is RefusalReason.STALE
+    rupture = changed(act(again, SAM, Write("You felt alone."))).rupture
+    rupture = changed(act(rupture, ALEX, Press(Move.GOT_IT))).rupture
     assert rupture.phase is Phase.VALIDATE
     assert turn(rupture, PROTOCOLS["quick"]) is Role.SECOND
-    assert refused(act(rupture, ALEX, Action.GOT_IT)) is Refuse.DONE_ALREADY
-    rupture = changed(act(rupture, SAM, Action.WRITE, text="That makes sense.")).rupture
+    assert refused(act(rupture, ALEX, Press(Move.GOT_IT))) is RefusalReason.DONE_ALREADY
+    rupture = changed(act(rupture, SAM, Write("That makes sense."))).rupture
     assert rupture.position == Position(1, Phase.WRITE, 0)
     assert turn(rupture, PROTOCOLS["quick"]) is Role.SECOND
 
@@ -111,136 +100,158 @@ def _at_step(rupture: Rupture, index: int) -> Rupture:
 
 def test_sealed_answers_are_kept_apart_until_both_are_in() -> None:
     rupture = _at_step(started(), 2)
-    first = changed(act(rupture, SAM, Action.WRITE, text="I'll say so."))
-    assert first.seal == (Role.SECOND, "I'll say so.")
-    assert not any(isinstance(e, Revealed) for e in first.events)
-    assert refused(act(first.rupture, SAM, Action.WRITE, text="again")) is Refuse.DONE_ALREADY
-    second = changed(act(first.rupture, ALEX, Action.WRITE, text="I'll ask.", sealed={Role.SECOND: "I'll say so."}))
-    assert second.events == (Revealed(((Role.FIRST, "I'll ask."), (Role.SECOND, "I'll say so."))),)
-    assert second.unseal
+    first = changed(act(rupture, SAM, Write("I'll say so.")))
+    assert first.keep_private == (Role.SECOND, "I'll say so.")
+    assert first.events == (WrotePrivately(Role.SECOND),)
+    assert refused(act(first.rupture, SAM, Write("again"))) is RefusalReason.DONE_ALREADY
+    second = changed(act(first.rupture, ALEX, Write("I'll ask."), second="I'll say so."))
+    assert second.events[0] == Revealed(2, ((Role.FIRST, "I'll ask."), (Role.SECOND, "I'll say so.")))
+    assert second.erase_private
+    assert second.held_private == ((Role.SECOND, "I'll say so."),), "kept again if the reveal is undone"
     assert second.rupture.phase is Phase.RECOGNITION
 
 
 def test_both_must_agree_to_move_on() -> None:
     rupture = started("full")
     assert rupture.phase is Phase.COLLECT
-    one = changed(act(rupture, ALEX, Action.AGREE)).rupture
-    assert one.step == 0 and one.first.mark is Mark.DONE
-    both = changed(act(one, SAM, Action.AGREE)).rupture
+    assert refused(act(rupture, ALEX, Write("words"))) is RefusalReason.DONE_ALREADY, "an agree step takes no words"
+    one = changed(act(rupture, ALEX, Press(Move.AGREE)))
+    assert one.rupture.step == 0 and one.rupture.first.progress is Progress.DONE
+    assert not one.has(NewPrompt)
+    both = changed(act(one.rupture, SAM, Press(Move.AGREE))).rupture
     assert both.position == Position(1, Phase.COLLECT, 0)
-    assert both.first.mark is both.second.mark is Mark.NONE
+    assert both.first.progress is both.second.progress is Progress.NONE
 
 
 def test_the_listener_may_accept_or_say_what_they_still_need() -> None:
     protocol = PROTOCOLS["full"]
     index = next(i for i, s in enumerate(protocol.steps) if s.response is Response.ACCEPT)
-    rupture = changed(act(_at_step(started("full"), index), ALEX, Action.WRITE, text="My part.")).rupture
+    rupture = changed(act(_at_step(started("full"), index), ALEX, Write("My part."))).rupture
     assert rupture.phase is Phase.RESPOND
-    accepted = changed(act(rupture, SAM, Action.ACCEPT)).rupture
-    needed = changed(act(rupture, SAM, Action.WRITE, text="I need to hear sorry.")).rupture
+    accepted = changed(act(rupture, SAM, Press(Move.ACCEPT))).rupture
+    needed = changed(act(rupture, SAM, Write("I need to hear sorry."))).rupture
     assert accepted.step == needed.step == index + 1
 
 
 def test_only_optional_steps_can_be_skipped() -> None:
     rupture = started("parent-child")
-    assert refused(act(rupture, ALEX, Action.SKIP)) is Refuse.DONE_ALREADY
+    assert refused(act(rupture, ALEX, Press(Move.SKIP))) is RefusalReason.DONE_ALREADY
     child_step = _at_step(rupture, 3)
-    assert refused(act(child_step, ALEX, Action.SKIP)) is Refuse.NOT_YOUR_TURN
-    skipped = changed(act(child_step, SAM, Action.SKIP)).rupture
+    assert refused(act(child_step, ALEX, Press(Move.SKIP))) is RefusalReason.NOT_YOUR_TURN
+    skipped = changed(act(child_step, SAM, Press(Move.SKIP))).rupture
     assert skipped.phase is Phase.RECOGNITION
 
 
 def test_resolved_only_when_both_feel_understood() -> None:
     rupture = replace(started(), step=3, phase=Phase.RECOGNITION)
-    not_yet = changed(act(rupture, SAM, Action.NOT_YET)).rupture
-    yes = changed(act(not_yet, ALEX, Action.UNDERSTOOD)).rupture
+    not_yet = changed(act(rupture, SAM, Press(Move.NOT_YET))).rupture
+    yes = changed(act(not_yet, ALEX, Press(Move.UNDERSTOOD))).rupture
     assert yes.status is Status.ACTIVE
-    assert refused(act(yes, ALEX, Action.UNDERSTOOD)) is Refuse.DONE_ALREADY
-    resolved = changed(act(yes, SAM, Action.UNDERSTOOD)).rupture
+    assert refused(act(yes, ALEX, Press(Move.UNDERSTOOD))) is RefusalReason.DONE_ALREADY
+    resolved = changed(act(yes, SAM, Press(Move.UNDERSTOOD))).rupture
     assert (resolved.status, resolved.phase) == (Status.RESOLVED, Phase.COMMITMENTS)
 
 
 def test_commitments_are_acknowledged_by_the_other_then_the_repair_closes() -> None:
     rupture = replace(started(), status=Status.RESOLVED, step=3, phase=Phase.COMMITMENTS)
-    named = changed(act(rupture, ALEX, Action.WRITE, text="I'll ask sooner.")).rupture
+    named = changed(act(rupture, ALEX, Write("I'll ask sooner."))).rupture
     assert named.first.commitment is Commitment.NAMED
-    assert refused(act(named, ALEX, Action.ACKNOWLEDGE, about=Role.FIRST)) is Refuse.NOT_FOR_YOU
-    acknowledged = changed(act(named, SAM, Action.ACKNOWLEDGE, about=Role.FIRST)).rupture
+    assert refused(act(named, ALEX, Acknowledge(Role.FIRST))) is RefusalReason.NOT_FOR_YOU
+    acknowledged = changed(act(named, SAM, Acknowledge(Role.FIRST))).rupture
     assert acknowledged.first.commitment is Commitment.ACKNOWLEDGED
-    closed = changed(act(acknowledged, SAM, Action.SKIP)).rupture
-    assert closed.phase is Phase.CLOSED
-    assert refused(act(closed, ALEX, Action.WRITE, text="more")) is Refuse.ENDED
+    closed = changed(act(acknowledged, SAM, Press(Move.SKIP)))
+    assert closed.rupture.phase is Phase.CLOSED
+    assert closed.has(Closed)
+    assert refused(act(closed.rupture, ALEX, Write("more"))) is RefusalReason.ENDED
 
 
 def test_a_break_lasts_twenty_minutes_to_a_day_and_only_its_owner_ends_it_early() -> None:
     rupture = started()
-    short = changed(act(rupture, SAM, Action.PAUSE, until=NOW + timedelta(minutes=1))).rupture
+    short = changed(act(rupture, SAM, Pause(timedelta(minutes=1)))).rupture
     assert short.paused_until == NOW + timedelta(minutes=20)
-    long = changed(act(rupture, SAM, Action.PAUSE, until=NOW + timedelta(days=3))).rupture
+    long = changed(act(rupture, SAM, Pause(timedelta(days=3)))).rupture
     assert long.paused_until == NOW + timedelta(hours=24)
-    assert refused(act(short, ALEX, Action.WRITE, text="x")) is Refuse.PAUSED
-    assert refused(act(short, ALEX, Action.END_PAUSE)) is Refuse.NOT_FOR_YOU
-    ended = changed(act(short, SAM, Action.END_PAUSE)).rupture
-    assert ended.paused_until is None
-    assert refused(act(invited(), ALEX, Action.PAUSE, until=NOW)) is Refuse.NOT_STARTED
+    assert refused(act(short, ALEX, Write("x"))) is RefusalReason.PAUSED
+    assert refused(act(short, ALEX, EndPause())) is RefusalReason.NOT_FOR_YOU
+    ended = changed(act(short, SAM, EndPause()))
+    assert ended.rupture.paused_until is None
+    assert ended.has(NewPrompt), "the step is shown again"
+    assert refused(act(invited(), ALEX, Pause(timedelta(minutes=20)))) is RefusalReason.NOT_STARTED
 
 
 def test_either_person_can_leave_at_any_time_and_then_it_has_ended() -> None:
     for rupture in (invited(), started()):
-        left = changed(act(rupture, ALEX, Action.LEAVE))
+        left = changed(act(rupture, ALEX, Leave()))
         assert left.rupture.status is Status.LEFT
-        assert left.events == (Notice(Action.LEAVE, Role.FIRST),)
-        assert refused(act(left.rupture, SAM, Action.LEAVE)) is Refuse.ENDED
-    assert refused(act(started(), ROBIN, Action.LEAVE)) is Refuse.OUTSIDER
+        assert left.events == (Left(Role.FIRST), Closed(Status.LEFT))
+        assert refused(act(left.rupture, SAM, Leave())) is RefusalReason.ENDED
+    assert refused(act(started(), ROBIN, Leave())) is RefusalReason.OUTSIDER
 
 
-@pytest.mark.parametrize("action", list(Action))
+EVERY_KIND_OF_ACTION: list[Action] = [
+    *(Press(move) for move in Move),
+    Write("x"),
+    Acknowledge(Role.FIRST),
+    Pause(timedelta(minutes=20)),
+    EndPause(),
+    Leave(),
+    *(AnswerCheckin(answer) for answer in CheckinAnswer),
+    Snooze(timedelta(days=1)),
+]
+
+
+@pytest.mark.parametrize("action", EVERY_KIND_OF_ACTION)
 def test_an_outsider_can_do_nothing(action: Action) -> None:
-    assert refused(act(started(), ROBIN, action, text="x", until=NOW, about=Role.FIRST)) is Refuse.OUTSIDER
+    assert refused(act(started(), ROBIN, action)) is RefusalReason.OUTSIDER
+
+
+def test_the_dry_run_refuses_as_deciding_would_and_changes_nothing() -> None:
+    rupture = started()
+    refusal = can(rupture, PROTOCOLS["quick"], SAM, Write(""), NOW)
+    assert refusal is not None and refusal.reason is RefusalReason.NOT_YOUR_TURN
+    assert can(rupture, PROTOCOLS["quick"], ALEX, Write(""), NOW) is None
 
 
 def test_a_protocol_in_memory_works_like_a_file() -> None:
     tiny = Protocol("tiny", "Tiny", "One step.", "a", "b", (Step(Kind.SPEAK, "Say it", "Go."),))
     rupture = replace(started(), protocol="tiny")
-    decision = decide(rupture, tiny, ALEX, Action.WRITE, NOW, text="Done.")
+    decision = decide(rupture, tiny, ALEX, Write("Done."), Context(NOW))
     assert isinstance(decision, Change)
     assert decision.rupture.phase is Phase.RECOGNITION
 
 
 def test_we_are_okay_counts_only_until_something_else_happens() -> None:
     rupture = started()
-    okay = changed(act(rupture, ALEX, Action.OKAY)).rupture
+    okay = changed(act(rupture, ALEX, AnswerCheckin(CheckinAnswer.OKAY))).rupture
     assert okay.first.okay
-    moved_on = changed(act(okay, ALEX, Action.WRITE, text="Actually, one more thing.")).rupture
+    moved_on = changed(act(okay, ALEX, Write("Actually, one more thing."))).rupture
     assert not moved_on.first.okay
-    still_open = changed(act(moved_on, SAM, Action.OKAY)).rupture
+    still_open = changed(act(moved_on, SAM, AnswerCheckin(CheckinAnswer.OKAY))).rupture
     assert still_open.status is Status.ACTIVE, "an old 'okay' does not close a later conversation"
 
 
 def test_a_break_that_ran_out_is_over_for_the_next_action() -> None:
-    paused = changed(act(started(), SAM, Action.PAUSE, until=NOW + timedelta(minutes=20))).rupture
-    later = NOW + timedelta(hours=1)
-    resumed = decide(paused, PROTOCOLS["quick"], ALEX, Action.WRITE, later, text="I'm back.")
-    assert isinstance(resumed, Change)
+    paused = changed(act(started(), SAM, Pause(timedelta(minutes=20)))).rupture
+    resumed = changed(act(paused, ALEX, Write("I'm back."), at=NOW + timedelta(hours=1)))
     assert resumed.rupture.paused_until is None
     assert resumed.rupture.due is Due.CHECKIN, "no stale 'the break is over' is planned"
 
 
 def test_leaving_in_the_middle_of_a_sealed_step_erases_what_was_written() -> None:
     rupture = _at_step(started(), 2)
-    sealed = changed(act(rupture, SAM, Action.WRITE, text="I'll say so."))
-    assert not sealed.unseal
-    left = changed(act(sealed.rupture, ALEX, Action.LEAVE))
-    assert left.unseal
+    sealed = changed(act(rupture, SAM, Write("I'll say so.")))
+    assert not sealed.erase_private
+    left = changed(act(sealed.rupture, ALEX, Leave(), second="I'll say so."))
+    assert left.erase_private
 
 
 def test_erasing_a_person_anonymises_their_seat_and_settles_what_waited_for_them() -> None:
     resolved = replace(started(), status=Status.RESOLVED, step=3, phase=Phase.COMMITMENTS)
-    named = changed(act(resolved, ALEX, Action.WRITE, text="I'll ask sooner.")).rupture
-    alone = without(named, SAM)
+    named = changed(act(resolved, ALEX, Write("I'll ask sooner."))).rupture
+    alone = erased_from(named, SAM)
     assert alone.second.user_id is None
     assert alone.phase is Phase.CLOSED, "nobody is left to acknowledge Alex's commitment"
     assert alone.second.commitment is Commitment.SKIPPED
     assert alone.due is Due.FOLLOWUP, "Alex is still asked about Alex's own commitment"
-    gone = without(started(), ALEX)
+    gone = erased_from(started(), ALEX)
     assert (gone.status, gone.phase, gone.first.user_id, gone.due) == (Status.ERASED, Phase.CLOSED, None, None)

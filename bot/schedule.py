@@ -1,4 +1,4 @@
-"""When Mend checks in: waking hours across time zones, and what each sent check-in changes.
+"""What is due when: the check-in cadence, waking hours across time zones, and the sweep's items.
 
 Pure Python. Times are aware UTC inside; a person's IANA zone (via `zoneinfo`) is used only to
 read their quiet hours, so daylight-saving changes are handled by the zone database.
@@ -12,13 +12,36 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.actions import DEFAULT_CADENCE, Cadence
 from bot.protocols import Role
-from bot.repair import Cadence, Due, FollowUp, Rupture, Status, plan
+from bot.rupture import Due, FollowUp, Rupture, Status
 
 UTC_ZONE = ZoneInfo("UTC")
 DEFAULT_QUIET_START = time(21, 0)
 DEFAULT_QUIET_END = time(9, 0)
+INVITE_REMINDER_AFTER = timedelta(days=1)
+FOLLOWUP_AFTER = timedelta(days=3)
 _MAX_SHIFTS = 8
+
+
+def schedule_next(rupture: Rupture, cadence: Cadence = DEFAULT_CADENCE) -> Rupture:
+    """What is due next after activity: it restarts the check-in cadence from the beginning.
+
+    Invited: one reminder a day after the invitation. A break: its end. Open: a check-in after
+    the first interval, unless check-ins were stopped. Resolved: the private follow-up on named
+    commitments. Otherwise nothing.
+    """
+    due_at: datetime | None = None
+    due: Due | None = None
+    if rupture.status is Status.INVITED and not rupture.invite_reminded:
+        due_at, due = rupture.created_at + INVITE_REMINDER_AFTER, Due.INVITE_REMINDER
+    elif rupture.status is Status.ACTIVE and rupture.paused_until is not None:
+        due_at, due = rupture.paused_until, Due.PAUSE_END
+    elif rupture.status is Status.ACTIVE and not rupture.checkins_stopped and cadence:
+        due_at, due = rupture.updated_at + cadence[0], Due.CHECKIN
+    elif rupture.status is Status.RESOLVED and FollowUp.PENDING in (rupture.first.followup, rupture.second.followup):
+        due_at, due = rupture.updated_at + FOLLOWUP_AFTER, Due.FOLLOWUP
+    return replace(rupture, due_at=due_at, due=due, checkin_stage=0)
 
 
 @dataclass(frozen=True)
@@ -47,49 +70,6 @@ class Waking:
         # A wall-clock end that does not exist (the spring-forward gap) resolves after the gap.
         ends = datetime.combine(end_day, end, tzinfo=self.zone).astimezone(UTC)
         return ends if ends > moment else None
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A due item the sweep has claimed (committed before anything is sent), with its rupture."""
-
-    rupture: Rupture
-    attempt: int
-    first_claimed_at: datetime
-
-    @property
-    def due(self) -> Due:
-        assert self.rupture.due is not None
-        return self.rupture.due
-
-    @property
-    def due_at(self) -> datetime:
-        assert self.rupture.due_at is not None
-        return self.rupture.due_at
-
-
-class Result(StrEnum):
-    SENT = "sent"
-    QUIET = "quiet hours"
-    RETRY = "retry"
-    BLOCKED = "blocked"
-    GONE = "gone"
-    MOVED_ON = "moved on"
-    SUPERSEDED = "superseded"
-
-
-@dataclass(frozen=True)
-class Handled:
-    """What became of one claimed item; the sweep records a whole batch of these at once."""
-
-    claim: Claim
-    result: Result
-    recorded: Rupture | None = None
-    when: datetime | None = None
-
-    @property
-    def label(self) -> str:
-        return self.claim.due.value if self.result is Result.SENT else self.result.value
 
 
 def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:
@@ -126,19 +106,19 @@ def reminder_sent(rupture: Rupture) -> Rupture:
 
 def break_over(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
     """The break ended and both were told: check-ins start again from now."""
-    return plan(replace(rupture, paused_until=None, paused_by=None, updated_at=now), cadence)
+    return schedule_next(replace(rupture, paused_until=None, paused_by=None, updated_at=now), cadence)
 
 
 def followup_asked(rupture: Rupture, role: Role) -> Rupture:
     """One person was asked about their commitment; the follow-up is done when nobody is left."""
-    asked = rupture.with_seat(role, followup=FollowUp.ASKED)
+    asked = rupture.with_seat(role, replace(rupture.seat(role), followup=FollowUp.ASKED))
     if FollowUp.PENDING in (asked.first.followup, asked.second.followup):
         return asked
     return replace(asked, due_at=None, due=None)
 
 
 def followup_answered(rupture: Rupture, role: Role) -> Rupture:
-    return rupture.with_seat(role, followup=FollowUp.ANSWERED)
+    return rupture.with_seat(role, replace(rupture.seat(role), followup=FollowUp.ANSWERED))
 
 
 def still_due(rupture: Rupture, due: Due) -> bool:
@@ -160,3 +140,48 @@ def parse_cadence(text: str) -> Cadence:
     if not 0 < len(days) <= 5 or any(not 0 < d <= 60 for d in days):
         raise ValueError(problem)
     return tuple(timedelta(days=d) for d in days)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A due item the sweep has claimed (committed before anything is sent), with its rupture."""
+
+    rupture: Rupture
+    attempt: int
+    first_claimed_at: datetime
+
+    @property
+    def due(self) -> Due:
+        assert self.rupture.due is not None
+        return self.rupture.due
+
+    @property
+    def due_at(self) -> datetime:
+        assert self.rupture.due_at is not None
+        return self.rupture.due_at
+
+
+class Outcome(StrEnum):
+    """What became of a claimed item."""
+
+    SENT = "sent"
+    QUIET = "quiet hours"
+    RETRY = "retry"
+    BLOCKED = "blocked"
+    GONE = "gone"
+    MOVED_ON = "moved on"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What became of one claimed item; the sweep records a whole batch of these at once."""
+
+    claim: Claim
+    outcome: Outcome
+    recorded: Rupture | None = None
+    when: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.claim.due.value if self.outcome is Outcome.SENT else self.outcome.value

@@ -1,0 +1,343 @@
+"""Mend's buttons and forms as data: each one to and from its `custom_id`, and what it asks for.
+
+Pure Python. A `custom_id` carries everything a press needs (the rupture and the position a
+button was made for), so buttons keep working after a restart with nothing kept per message.
+Only ASCII digits are read as numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.actions import Acknowledge, AnswerCheckin, CheckinAnswer, EndPause, Leave, Move, Pause, Press, Snooze
+from bot.protocols import Role
+from bot.rupture import Due, Phase, Position, Rupture
+
+PREFIX = "mend:"
+_ID = "[0-9]{1,19}"
+_SMALL = "[0-9]{1,3}"
+_AT = rf"(?P<step>{_SMALL}):(?P<phase>{'|'.join(p.value for p in Phase)}):(?P<round>{_SMALL})"
+MAX_BREAK_MINUTES = 24 * 60
+
+
+class LeaveStep(StrEnum):
+    ASK = "ask"
+    CONFIRM = "yes"
+    STAY = "no"
+
+
+class CheckinChoice(StrEnum):
+    OKAY = "okay"
+    PICK_UP = "pickup"
+    SNOOZE_DAY = "snooze1"
+    SNOOZE_THREE_DAYS = "snooze3"
+    STOP = "stop"
+
+
+class FollowupAnswer(StrEnum):
+    ASK = "ask"
+    YES = "yes"
+    PARTLY = "partly"
+    NOT_YET = "notyet"
+
+
+class Choice(StrEnum):
+    """A yes-or-no confirmation."""
+
+    YES = "yes"
+    NO = "no"
+
+
+_SNOOZES = {CheckinChoice.SNOOZE_DAY: timedelta(days=1), CheckinChoice.SNOOZE_THREE_DAYS: timedelta(days=3)}
+_CHECKIN_ANSWERS = {
+    CheckinChoice.OKAY: CheckinAnswer.OKAY,
+    CheckinChoice.PICK_UP: CheckinAnswer.PICK_UP,
+    CheckinChoice.STOP: CheckinAnswer.STOP,
+}
+
+
+def _at(position: Position) -> str:
+    return f"{position.step}:{position.phase.value}:{position.round}"
+
+
+def _position(match: re.Match[str]) -> Position:
+    return Position(int(match["step"]), Phase(match["phase"]), int(match["round"]))
+
+
+@dataclass(frozen=True)
+class TurnButton:
+    """A press in the repair itself: ready, got it, agree, understood, skip…"""
+
+    rupture_id: int
+    at: Position
+    move: Move
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:turn:{self.rupture_id}:{_at(self.at)}:{self.move.value}"
+
+    @property
+    def action(self) -> Press:
+        return Press(self.move, self.at)
+
+
+@dataclass(frozen=True)
+class WriteButton:
+    """Opens the form for the current writing turn."""
+
+    rupture_id: int
+    at: Position
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:turn:{self.rupture_id}:{_at(self.at)}:write"
+
+
+@dataclass(frozen=True)
+class AcknowledgeButton:
+    """Acknowledges the commitment `whose` named."""
+
+    rupture_id: int
+    at: Position
+    whose: Role
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:turn:{self.rupture_id}:{_at(self.at)}:ack-{self.whose.value}"
+
+    @property
+    def action(self) -> Acknowledge:
+        return Acknowledge(self.whose, self.at)
+
+
+@dataclass(frozen=True)
+class WriteForm:
+    """The form (modal) for a writing turn; its submission is routed by this id, even after a restart."""
+
+    rupture_id: int
+    at: Position
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:write:{self.rupture_id}:{_at(self.at)}"
+
+
+@dataclass(frozen=True)
+class OfferBreak:
+    rupture_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:break:{self.rupture_id}:ask"
+
+
+@dataclass(frozen=True)
+class TakeBreak:
+    rupture_id: int
+    minutes: int
+
+    @classmethod
+    def lasting(cls, rupture_id: int, length: timedelta) -> TakeBreak:
+        return cls(rupture_id, int(length.total_seconds() // 60))
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:break:{self.rupture_id}:{self.minutes}"
+
+    @property
+    def action(self) -> Pause:
+        return Pause(timedelta(minutes=min(self.minutes, MAX_BREAK_MINUTES)))
+
+
+@dataclass(frozen=True)
+class EndBreak:
+    rupture_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:break:{self.rupture_id}:end"
+
+    @property
+    def action(self) -> EndPause:
+        return EndPause()
+
+
+@dataclass(frozen=True)
+class LeaveButton:
+    rupture_id: int
+    step: LeaveStep
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:leave:{self.rupture_id}:{self.step.value}"
+
+    @property
+    def action(self) -> Leave:
+        return Leave()
+
+
+@dataclass(frozen=True)
+class CheckinButton:
+    rupture_id: int
+    choice: CheckinChoice
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:checkin:{self.rupture_id}:{self.choice.value}"
+
+    @property
+    def action(self) -> AnswerCheckin | Snooze:
+        if self.choice in _SNOOZES:
+            return Snooze(_SNOOZES[self.choice])
+        return AnswerCheckin(_CHECKIN_ANSWERS[self.choice])
+
+
+@dataclass(frozen=True)
+class FollowupButton:
+    """The private question about a commitment, and its answers."""
+
+    rupture_id: int
+    role: Role
+    answer: FollowupAnswer
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:followup:{self.rupture_id}:{self.role.value}:{self.answer.value}"
+
+
+@dataclass(frozen=True)
+class ConsentButton:
+    """Continue (or not) after reading who can see a private thread."""
+
+    partner_id: int
+    protocol: str
+    choice: Choice
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:consent:{self.partner_id}:{self.protocol}:{self.choice.value}"
+
+
+@dataclass(frozen=True)
+class EraseButton:
+    user_id: int
+    choice: Choice
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:erase:{self.user_id}:{self.choice.value}"
+
+
+@dataclass(frozen=True)
+class ResourcesButton:
+    @property
+    def custom_id(self) -> str:
+        return "mend:resources"
+
+
+Component = (
+    TurnButton
+    | WriteButton
+    | AcknowledgeButton
+    | WriteForm
+    | OfferBreak
+    | TakeBreak
+    | EndBreak
+    | LeaveButton
+    | CheckinButton
+    | FollowupButton
+    | ConsentButton
+    | EraseButton
+    | ResourcesButton
+)
+
+
+def _turn(match: re.Match[str]) -> Component:
+    rupture_id, at, what = int(match["rid"]), _position(match), match["what"]
+    if what == "write":
+        return WriteButton(rupture_id, at)
+    if what.startswith("ack-"):
+        return AcknowledgeButton(rupture_id, at, Role(what.removeprefix("ack-")))
+    return TurnButton(rupture_id, at, Move(what))
+
+
+def _break(match: re.Match[str]) -> Component:
+    rupture_id, what = int(match["rid"]), match["what"]
+    if what == "ask":
+        return OfferBreak(rupture_id)
+    if what == "end":
+        return EndBreak(rupture_id)
+    return TakeBreak(rupture_id, int(what))
+
+
+def _choices(kind: type[StrEnum]) -> str:
+    return "|".join(re.escape(member.value) for member in kind)
+
+
+_TURN_WORDS = f"{_choices(Move)}|write|ack-first|ack-second"
+_READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]] = {
+    "turn": (re.compile(rf"mend:turn:(?P<rid>{_ID}):{_AT}:(?P<what>{_TURN_WORDS})", re.ASCII), _turn),
+    "write": (
+        re.compile(rf"mend:write:(?P<rid>{_ID}):{_AT}", re.ASCII),
+        lambda m: WriteForm(int(m["rid"]), _position(m)),
+    ),
+    "break": (re.compile(rf"mend:break:(?P<rid>{_ID}):(?P<what>ask|end|[0-9]{{2,4}})", re.ASCII), _break),
+    "leave": (
+        re.compile(rf"mend:leave:(?P<rid>{_ID}):(?P<what>{_choices(LeaveStep)})", re.ASCII),
+        lambda m: LeaveButton(int(m["rid"]), LeaveStep(m["what"])),
+    ),
+    "checkin": (
+        re.compile(rf"mend:checkin:(?P<rid>{_ID}):(?P<what>{_choices(CheckinChoice)})", re.ASCII),
+        lambda m: CheckinButton(int(m["rid"]), CheckinChoice(m["what"])),
+    ),
+    "followup": (
+        re.compile(rf"mend:followup:(?P<rid>{_ID}):(?P<role>first|second):(?P<what>{_choices(FollowupAnswer)})"),
+        lambda m: FollowupButton(int(m["rid"]), Role(m["role"]), FollowupAnswer(m["what"])),
+    ),
+    "consent": (
+        re.compile(rf"mend:consent:(?P<who>{_ID}):(?P<protocol>[a-z0-9-]{{1,40}}):(?P<what>yes|no)", re.ASCII),
+        lambda m: ConsentButton(int(m["who"]), m["protocol"], Choice(m["what"])),
+    ),
+    "erase": (
+        re.compile(rf"mend:erase:(?P<who>{_ID}):(?P<what>yes|no)", re.ASCII),
+        lambda m: EraseButton(int(m["who"]), Choice(m["what"])),
+    ),
+    "resources": (re.compile("mend:resources"), lambda m: ResourcesButton()),
+}
+
+
+def parse(custom_id: str) -> Component | None:
+    """The button or form a `custom_id` stands for, or None if it is not one of Mend's."""
+    kind = custom_id.split(":", 2)[1] if custom_id.startswith(PREFIX) and custom_id.count(":") else ""
+    reader = _READERS.get(kind)
+    if reader is None:
+        return None
+    pattern, build = reader
+    match = pattern.fullmatch(custom_id)
+    return None if match is None else build(match)
+
+
+def invitation_link(rupture: Rupture) -> str:
+    """A link to the invitation at the top of the rupture's thread."""
+    link = f"https://discord.com/channels/{rupture.guild_id}/{rupture.thread_id}"
+    return link if rupture.prompt_message_id is None else f"{link}/{rupture.prompt_message_id}"
+
+
+def matches(message_components: Iterable[str], due: Due, rupture: Rupture, role: Role | None = None) -> bool:
+    """Whether a message (by its buttons' ids and links) is the item `due` that Mend sent for `rupture`.
+
+    The sweep uses it after a crash to find what it already sent, instead of sending it twice.
+    """
+    found = set(message_components)
+    if due is Due.CHECKIN:
+        return CheckinButton(rupture.id, CheckinChoice.OKAY).custom_id in found
+    if due is Due.INVITE_REMINDER:
+        return invitation_link(rupture) in found
+    if due is Due.PAUSE_END:
+        return OfferBreak(rupture.id).custom_id in found  # a prompt posted since the claim
+    assert role is not None
+    return any(FollowupButton(rupture.id, role, answer).custom_id in found for answer in FollowupAnswer)

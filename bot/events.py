@@ -1,0 +1,227 @@
+"""What a decision says happened: a `Change` with its events, or a `Refusal` with its reason.
+
+Events carry roles, never names, and say what happened (not how the state differs), so showing a
+change never has to compare the rupture before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.protocols import Role
+from bot.rupture import Phase, Position, Rupture, Status
+
+
+class RefusalReason(StrEnum):
+    """Why an action is not taken; each becomes one plain, private sentence."""
+
+    OUTSIDER = "outsider"
+    NOT_YOUR_TURN = "not_your_turn"
+    NOT_FOR_YOU = "not_for_you"
+    STALE = "stale"
+    DONE_ALREADY = "done_already"
+    ENDED = "ended"
+    PAUSED = "paused"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: RefusalReason
+    turn: Role | None = None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """The invited person is ready: the repair begins."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The invitation was answered "not now", or declined; the thread shows both the same way."""
+
+    role: Role
+    declined: bool
+
+
+@dataclass(frozen=True)
+class Wrote:
+    """A person's words for the turn `part` of step `step`, to be posted attributed to them."""
+
+    role: Role
+    part: Phase
+    step: int
+    text: str
+
+
+@dataclass(frozen=True)
+class WrotePrivately:
+    """A sealed answer is in and held until the other person's arrives."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """Both sealed answers of step `step`, shown together."""
+
+    step: int
+    answers: tuple[tuple[Role, str], ...]
+
+
+@dataclass(frozen=True)
+class Agreed:
+    role: Role
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The speaker says whether the reflection landed: *got it* or *not quite*."""
+
+    role: Role
+    landed: bool
+
+
+@dataclass(frozen=True)
+class Accepted:
+    role: Role
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Someone chose not to write: an optional step, or a commitment."""
+
+    role: Role
+    part: Phase
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """An answer to "do you feel understood?"."""
+
+    role: Role
+    understood: bool
+
+
+@dataclass(frozen=True)
+class CommitmentNamed:
+    role: Role
+    text: str
+
+
+@dataclass(frozen=True)
+class CommitmentAcknowledged:
+    whose: Role
+    by: Role
+
+
+@dataclass(frozen=True)
+class Paused:
+    role: Role
+    until: datetime
+
+
+@dataclass(frozen=True)
+class BreakEnded:
+    """The person who asked for the break ended it early."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class Left:
+    role: Role
+
+
+@dataclass(frozen=True)
+class SaidOkay:
+    """ "We're okay now", from a check-in."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class PickedUp:
+    role: Role
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    role: Role
+    until: datetime
+
+
+@dataclass(frozen=True)
+class CheckinsStopped:
+    role: Role
+
+
+@dataclass(frozen=True)
+class NewPrompt:
+    """The prompt for `position` is to be shown (the repair moved on, or picks up again)."""
+
+    position: Position
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Both feel understood (or both said they're okay now): the repair is complete."""
+
+    through_checkin: bool
+
+
+@dataclass(frozen=True)
+class Closed:
+    """Nothing more happens in this repair; `outcome` is how it ended."""
+
+    outcome: Status
+
+
+Event = (
+    Ready
+    | SetAside
+    | Wrote
+    | WrotePrivately
+    | Revealed
+    | Agreed
+    | Confirmed
+    | Accepted
+    | Skipped
+    | Recognised
+    | CommitmentNamed
+    | CommitmentAcknowledged
+    | Paused
+    | BreakEnded
+    | Left
+    | SaidOkay
+    | PickedUp
+    | Snoozed
+    | CheckinsStopped
+    | NewPrompt
+    | Resolved
+    | Closed
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A decided change: the rupture as it was and as it becomes, what happened, and what storage
+    does with private answers (keep one until the other arrives; erase all of them, which
+    `held_private` were)."""
+
+    before: Rupture
+    rupture: Rupture
+    events: tuple[Event, ...] = ()
+    keep_private: tuple[Role, str] | None = None
+    erase_private: bool = False
+    held_private: tuple[tuple[Role, str], ...] = ()
+
+    def has(self, kind: type) -> bool:
+        return any(isinstance(event, kind) for event in self.events)
+
+
+Decision = Refusal | Change

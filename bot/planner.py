@@ -1,0 +1,278 @@
+"""From a decision to a plan: what a change or a refusal shows, to the thread and to the person.
+
+Pure functions of (rupture, protocol, change or refusal, who acted); no Discord, no I/O. Every
+sentence comes from `bot.wording`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.components import AcknowledgeButton, EndBreak
+from bot.events import (
+    Accepted,
+    Agreed,
+    BreakEnded,
+    Change,
+    CheckinsStopped,
+    Closed,
+    CommitmentAcknowledged,
+    CommitmentNamed,
+    Confirmed,
+    Event,
+    Left,
+    NewPrompt,
+    Paused,
+    PickedUp,
+    Ready,
+    Recognised,
+    Refusal,
+    RefusalReason,
+    Resolved,
+    Revealed,
+    SaidOkay,
+    SetAside,
+    Skipped,
+    Snoozed,
+    Wrote,
+    WrotePrivately,
+)
+from bot.plan import Button, Byline, Card, Edit, Plan, Reply, Tone, Undo, pack, word_cards
+from bot.prompts import prompt, retired_invitation_buttons
+from bot.protocols import Protocol, Role
+from bot.rupture import Phase, Progress, Rupture, Status, current_step, turn
+from bot.wording import common, opening, refusals
+from bot.wording import turns as words
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, as the plan needs them: their seat, and how their words are signed."""
+
+    user_id: int
+    name: str
+    icon_url: str | None = None
+    from_private_message: bool = False  # pressed a button in a reply only they could see
+
+    @property
+    def byline(self) -> Byline:
+        return Byline(self.name, self.icon_url)
+
+
+def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
+    """What a saved change shows: posts in the thread, edits to earlier messages, the private reply,
+    and how to undo it if the thread cannot be told."""
+    rupture = change.rupture
+    cards: list[Card] = []
+    buttons: tuple[Button, ...] = ()
+    for event in change.events:
+        cards += _cards(event, change, protocol, actor)
+        if isinstance(event, Paused):
+            buttons = (Button.to(EndBreak(rupture.id), words.END_BREAK),)
+    if any(isinstance(e, Closed) and e.outcome is Status.RESOLVED for e in change.events):
+        cards.append(Card(words.COMPLETE))
+    new_prompt = change.has(NewPrompt) and rupture.status in (Status.ACTIVE, Status.RESOLVED)
+    named = next((e.role for e in change.events if isinstance(e, CommitmentNamed)), None)
+    if new_prompt:
+        card, buttons = prompt(rupture, protocol)
+        cards.append(card)
+    elif named is not None:
+        buttons = (Button.to(AcknowledgeButton(rupture.id, rupture.position, named), words.ACKNOWLEDGE),)
+    posts = pack(cards, buttons, carries_prompt=new_prompt, carries_commitment_of=None if new_prompt else named)
+    return Plan(
+        posts=posts if cards else (),
+        edits=_edits(change, protocol, actor, retire=new_prompt or change.has(Closed)),
+        archive=change.has(Closed),
+        reply=_reply(change, actor),
+        undo=None if _stands(change) else Undo(change.before, _held(change), _words_of(change, actor)),
+    )
+
+
+def plan_refusal(rupture: Rupture, protocol: Protocol, refusal: Refusal, words_given: str | None = None) -> Plan:
+    """A refusal is one private sentence; any words the person wrote are given back with it."""
+    return Plan(reply=Reply(why_not(rupture, protocol, refusal), words=words_given))
+
+
+def why_not(rupture: Rupture, protocol: Protocol, refusal: Refusal) -> str:
+    """One plain sentence for why an action was not taken."""
+    reason, first, second = refusal.reason, rupture.first.user_id, rupture.second.user_id
+    if reason is RefusalReason.OUTSIDER:
+        return refusals.outsider(first, second)
+    if reason is RefusalReason.NOT_YOUR_TURN and refusal.turn is not None:
+        step = current_step(rupture, protocol)
+        return refusals.whose_turn(rupture.user_id(refusal.turn), rupture.phase, step.response if step else None)
+    if reason is RefusalReason.NOT_FOR_YOU:
+        if rupture.phase is Phase.INVITATION:
+            return refusals.only_invitee(second)
+        if rupture.phase is Phase.COMMITMENTS:
+            return refusals.OTHERS_COMMITMENT
+        return refusals.NOT_YOUR_BREAK
+    if reason is RefusalReason.PAUSED and rupture.paused_until is not None:
+        return refusals.on_a_break(rupture.paused_until)
+    if reason is RefusalReason.NOT_STARTED:
+        return refusals.not_started(second)
+    if reason is RefusalReason.ENDED:
+        return refusals.ENDED
+    if reason is RefusalReason.STALE:
+        return refusals.STALE
+    return refusals.DONE_ALREADY
+
+
+def _cards(event: Event, change: Change, protocol: Protocol, actor: Actor) -> list[Card]:
+    """What one event puts in the thread: someone's words, both sealed answers, or a neutral line."""
+    if isinstance(event, Wrote):
+        title = words.written_title(event.part, protocol.steps[event.step].title)
+        return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
+    if isinstance(event, CommitmentNamed):
+        title = words.written_title(Phase.COMMITMENTS, "")
+        return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
+    if isinstance(event, Revealed):
+        title = protocol.steps[event.step].title
+        rupture = change.rupture
+        return [
+            card
+            for role, text in event.answers
+            for card in word_cards(
+                f"**{common.mention(rupture.user_id(role))}**\n{text}", common.CONTINUED, title=title
+            )
+        ]
+    line = _line(event, change)
+    return [] if line is None else [Card(line, tone=Tone.QUIET)]
+
+
+def _line(event: Event, change: Change) -> str | None:
+    """The neutral line an event puts in the thread, or None when it stays private."""
+    person = change.rupture.user_id
+    match event:
+        case Ready(role=role):
+            return words.ready(person(role))
+        case SetAside():
+            return words.SET_ASIDE
+        case Confirmed(role=role, landed=landed):
+            return words.confirmed(person(role), landed)
+        case Accepted(role=role):
+            return words.accepted(person(role))
+        case Skipped(role=role, part=Phase.WRITE):
+            return words.skipped(person(role))
+        case Left(role=role):
+            return words.left(person(role))
+        case Paused(until=until):
+            return words.paused(until)
+        case BreakEnded():
+            return words.BREAK_OVER
+        case PickedUp():
+            return words.PICKED_UP
+        case Snoozed(until=until):
+            return words.snoozed(until)
+        case CheckinsStopped():
+            return words.CHECKINS_STOPPED
+        case Resolved(through_checkin=through_checkin):
+            return words.RESOLVED_BY_CHECKIN if through_checkin else words.RESOLVED_BY_RECOGNITION
+    return None
+
+
+def _edits(change: Change, protocol: Protocol, actor: Actor, *, retire: bool) -> tuple[Edit, ...]:
+    """Retire the old prompt (or refresh it in place where both act), and mark acknowledgements."""
+    rupture = change.rupture
+    edits: list[Edit] = []
+    old = rupture.prompt_message_id
+    if old is not None and retire:
+        answered_invitation = change.before.phase is Phase.INVITATION
+        edits.append(Edit(old, buttons=retired_invitation_buttons() if answered_invitation else ()))
+    elif old is not None and _shows_progress(change):
+        card, buttons = prompt(rupture, protocol)
+        edits.append(Edit(old, buttons=buttons, last_card=card))
+    for event in change.events:
+        message = rupture.seat(event.whose).commitment_message_id if isinstance(event, CommitmentAcknowledged) else None
+        if message is not None:
+            edits.append(Edit(message, footer=words.acknowledged_by(actor.name)))
+    return tuple(edits)
+
+
+def _shows_progress(change: Change) -> bool:
+    """Whether the change is someone's part in a phase both act in, which the prompt counts."""
+    return any(
+        isinstance(event, WrotePrivately | Agreed | CommitmentNamed)
+        or (isinstance(event, Skipped) and event.part is Phase.COMMITMENTS)
+        for event in change.events
+    )
+
+
+def _reply(change: Change, actor: Actor) -> Reply | None:
+    """A private word to the person who acted, where the thread alone would not tell them."""
+    sentences = (_private_word(event, change, actor) for event in change.events)
+    sentence = next((s for s in sentences if s is not None), None)
+    return None if sentence is None else Reply(sentence)
+
+
+def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
+    rupture = change.rupture
+    role = rupture.role_of(actor.user_id) or Role.FIRST
+    other = rupture.user_id(role.other)
+    resolved = change.has(Resolved)
+    match event:
+        case SetAside(declined=declined):
+            return words.set_aside_reply(rupture.first.user_id, declined)
+        case WrotePrivately():
+            return words.wrote_privately_reply(other)
+        case Agreed() if not change.has(NewPrompt):
+            return words.agreed_reply(other)
+        case Recognised(understood=understood) if not resolved:
+            return words.understood_reply(other) if understood else words.NOT_YET_REPLY
+        case Left():
+            return words.left_reply(other)
+        case Paused(until=until):
+            return words.paused_reply(until)
+        case Skipped(part=Phase.COMMITMENTS):
+            return words.NOTHING_TO_ADD_REPLY
+        case Snoozed(until=until):
+            return words.snoozed_reply(until)
+        case CheckinsStopped():
+            return words.STOPPED_REPLY
+        case SaidOkay() if not resolved:
+            return words.okay_reply(other)
+        case PickedUp() if actor.from_private_message:
+            return words.picked_up_reply(rupture.thread_id)
+    return None
+
+
+def _stands(change: Change) -> bool:
+    """Declining and stepping away always work, even when the thread cannot be told."""
+    return any(isinstance(e, Closed) and e.outcome in (Status.DECLINED, Status.LEFT) for e in change.events)
+
+
+def _held(change: Change) -> tuple[Role, str] | None:
+    """A private answer this change erased, to keep again if the change is undone."""
+    return change.held_private[0] if change.held_private else None
+
+
+def _words_of(change: Change, actor: Actor) -> str | None:
+    """What the person who acted wrote in this change, to give back if it cannot be shown."""
+    role = change.rupture.role_of(actor.user_id)
+    for event in change.events:
+        if isinstance(event, Wrote | CommitmentNamed) and event.role is role:
+            return event.text
+        if isinstance(event, Revealed):
+            return dict(event.answers).get(role) if role is not None else None
+    return None
+
+
+def standing(rupture: Rupture, protocol: Protocol, role: Role, now: datetime) -> str:
+    """One line on where a rupture stands, from this person's side."""
+    other = rupture.user_id(role.other)
+    if rupture.status is Status.INVITED:
+        return opening.waiting_for_answer(other) if role is Role.FIRST else opening.invited_you(other)
+    if rupture.is_paused(now) and rupture.paused_until is not None:
+        return opening.on_a_break(rupture.paused_until)
+    if rupture.dormant:
+        return opening.RESTING
+    step = current_step(rupture, protocol)
+    where = opening.at_step(rupture.step + 1, len(protocol.steps), step.title) if step else opening.LAST_QUESTION
+    holder = turn(rupture, protocol)
+    if holder is None:
+        done = rupture.seat(role).progress in (Progress.DONE, Progress.UNDERSTOOD)
+        whose = opening.WAITING_FOR_OTHER if done else opening.YOUR_PART
+    else:
+        whose = opening.YOUR_TURN if holder is role else opening.their_turn(other)
+    return opening.where_and_whose(where, whose)

@@ -1,0 +1,204 @@
+"""A rupture and where it stands: the pair, each one's seat, the step and phase, and what is due.
+
+Pure data with no Discord in it. What an action changes is decided in `bot.repair`; what is due
+next in `bot.schedule`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from bot.protocols import Kind, Protocol, Role, Step
+
+
+class Status(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    RESOLVED = "resolved"
+    DECLINED = "declined"
+    LEFT = "left"
+    GONE = "gone"
+    ERASED = "erased"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Status.INVITED, Status.ACTIVE)
+
+
+class Phase(StrEnum):
+    """Where the current step stands. Short values: they travel in `custom_id`s."""
+
+    INVITATION = "inv"
+    WRITE = "write"
+    MIRROR = "mirror"
+    CONFIRM = "confirm"
+    VALIDATE = "valid"
+    RESPOND = "resp"
+    COLLECT = "collect"
+    RECOGNITION = "recog"
+    COMMITMENTS = "commit"
+    CLOSED = "closed"
+
+
+class Progress(StrEnum):
+    """A person's part in a phase where both act: a sealed step, an agreement, recognition."""
+
+    NONE = ""
+    DONE = "done"
+    UNDERSTOOD = "yes"
+    NOT_YET = "not_yet"
+
+
+class Commitment(StrEnum):
+    PENDING = "pending"
+    NAMED = "named"
+    ACKNOWLEDGED = "acknowledged"
+    SKIPPED = "skipped"
+
+    @property
+    def settled(self) -> bool:
+        return self in (Commitment.ACKNOWLEDGED, Commitment.SKIPPED)
+
+
+class FollowUp(StrEnum):
+    """Whether Mend has asked, privately, if a named commitment happened."""
+
+    NONE = ""
+    PENDING = "pending"
+    ASKED = "asked"
+    ANSWERED = "answered"
+
+
+class Due(StrEnum):
+    """What the sweep will do for a rupture when its `due_at` comes."""
+
+    CHECKIN = "checkin"
+    INVITE_REMINDER = "reminder"
+    PAUSE_END = "pause_end"
+    FOLLOWUP = "followup"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One of the two people in a repair and their part of the state."""
+
+    user_id: int | None
+    progress: Progress = Progress.NONE
+    commitment: Commitment = Commitment.PENDING
+    commitment_message_id: int | None = None
+    okay: bool = False
+    followup: FollowUp = FollowUp.NONE
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a button or form was made for; a press at an older position is stale."""
+
+    step: int
+    phase: Phase
+    round: int
+
+
+@dataclass(frozen=True)
+class Rupture:
+    id: int
+    guild_id: int
+    thread_id: int | None
+    protocol: str
+    status: Status
+    first: Seat
+    second: Seat
+    created_at: datetime
+    updated_at: datetime
+    step: int = 0
+    phase: Phase = Phase.INVITATION
+    round: int = 0
+    paused_until: datetime | None = None
+    paused_by: Role | None = None
+    prompt_message_id: int | None = None
+    due_at: datetime | None = None
+    due: Due | None = None
+    checkin_stage: int = 0
+    checkins_stopped: bool = False
+    invite_reminded: bool = False
+    version: int = 0
+
+    @property
+    def position(self) -> Position:
+        return Position(self.step, self.phase, self.round)
+
+    def seat(self, role: Role) -> Seat:
+        return self.first if role is Role.FIRST else self.second
+
+    def role_of(self, user_id: int) -> Role | None:
+        if user_id == self.first.user_id:
+            return Role.FIRST
+        if user_id == self.second.user_id:
+            return Role.SECOND
+        return None
+
+    def user_id(self, role: Role) -> int | None:
+        return self.seat(role).user_id
+
+    def is_paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and now < self.paused_until
+
+    @property
+    def dormant(self) -> bool:
+        """Open, but resting: the check-ins ran their course with nobody coming back."""
+        return (
+            self.status is Status.ACTIVE
+            and self.due is None
+            and self.paused_until is None
+            and not self.checkins_stopped
+        )
+
+    @property
+    def holds_private_answers(self) -> bool:
+        """Whether answers written privately may be waiting for the other person's (a sealed step)."""
+        return self.phase is Phase.COLLECT
+
+    def with_seat(self, role: Role, seat: Seat) -> Rupture:
+        return replace(self, first=seat) if role is Role.FIRST else replace(self, second=seat)
+
+    def with_seats(self, **changes: object) -> Rupture:
+        """The same change to both seats (for example, clearing both people's progress)."""
+        first = replace(self.first, **changes)  # type: ignore[arg-type]
+        second = replace(self.second, **changes)  # type: ignore[arg-type]
+        return replace(self, first=first, second=second)
+
+
+def current_step(rupture: Rupture, protocol: Protocol) -> Step | None:
+    """The step being worked on, or None before the start and after the last step."""
+    if rupture.phase in (Phase.INVITATION, Phase.RECOGNITION, Phase.COMMITMENTS, Phase.CLOSED):
+        return None
+    return protocol.steps[rupture.step]
+
+
+def turn(rupture: Rupture, protocol: Protocol) -> Role | None:
+    """Who holds the floor now; None when both may act (or nobody)."""
+    step = current_step(rupture, protocol)
+    if step is None or step.writer is None:
+        return Role.SECOND if rupture.phase is Phase.INVITATION else None
+    if rupture.phase in (Phase.WRITE, Phase.CONFIRM):
+        return step.writer
+    return step.writer.other
+
+
+def has_part_left(rupture: Rupture, role: Role) -> bool:
+    """In a phase where both act, whether this person still has something to do."""
+    seat = rupture.seat(role)
+    if rupture.phase is Phase.COLLECT:
+        return seat.progress is Progress.NONE
+    if rupture.phase is Phase.RECOGNITION:
+        return seat.progress is not Progress.UNDERSTOOD
+    if rupture.phase is Phase.COMMITMENTS:
+        return seat.commitment is Commitment.PENDING
+    return True
+
+
+def first_phase(step: Step) -> Phase:
+    """The phase a step starts in: someone writes, or both act at once."""
+    return Phase.WRITE if step.kind is Kind.SPEAK else Phase.COLLECT

@@ -1,0 +1,126 @@
+"""One SQLite connection (through aiosqlite), its settings, and units of work on it.
+
+Every unit of work runs under one lock, so concurrent tasks never interleave statements on the
+shared connection. A single statement is atomic on its own (the connection autocommits); several
+go in a `transaction()`, which takes SQLite's write lock at its start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Row = sqlite3.Row
+Parameters = Sequence[Any] | Mapping[str, Any]
+PRAGMAS = (
+    "journal_mode = WAL",
+    "synchronous = NORMAL",
+    "foreign_keys = ON",
+    "busy_timeout = 5000",
+    "secure_delete = ON",
+)
+
+
+class StorageError(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+class Work:
+    """Statements inside one unit of work (the caller holds the lock)."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def run(self, sql: str, parameters: Parameters = ()) -> int:
+        """One statement; the number of rows it changed."""
+        cursor = await self._connection.execute(sql, parameters)
+        return cursor.rowcount
+
+    async def many(self, sql: str, rows: Iterable[Parameters]) -> None:
+        await self._connection.executemany(sql, rows)
+
+    async def insert(self, sql: str, parameters: Parameters = ()) -> int:
+        """One INSERT; the new row's id."""
+        cursor = await self._connection.execute(sql, parameters)
+        return int(cursor.lastrowid or 0)
+
+    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        # One trip to aiosqlite's thread (execute, fetch and close together).
+        return list(await self._connection.execute_fetchall(sql, parameters))
+
+    async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        rows = await self.all(sql, parameters)
+        return rows[0] if rows else None
+
+    async def scalar(self, sql: str, parameters: Parameters = ()) -> int:
+        row = await self.one(sql, parameters)
+        return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+class Connection:
+    """The database connection: single statements, transactions, and scrubbing the WAL."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self.path = path
+        self.raw = connection
+        self._lock = asyncio.Lock()
+        self._work = Work(connection)
+
+    @classmethod
+    async def open(cls, path: Path) -> Connection:
+        """Open (creating if needed) the file with WAL, foreign keys, secure delete and a busy timeout."""
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(
+                f"The database file {str(path)!r} cannot be opened ({error}): check DATABASE_PATH."
+            ) from None
+        connection.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            await connection.execute(f"PRAGMA {pragma}")
+        return cls(connection, path)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self.raw.close()
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Work]:
+        """Statements run together without others in between, each committed on its own."""
+        async with self._lock:
+            yield self._work
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Work]:
+        """Statements that commit together or not at all."""
+        async with self._lock:
+            await self.raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._work
+            except BaseException:
+                await self.raw.execute("ROLLBACK")
+                raise
+            await self.raw.execute("COMMIT")
+
+    async def run(self, sql: str, parameters: Parameters = ()) -> int:
+        async with self.unit() as work:
+            return await work.run(sql, parameters)
+
+    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        async with self.unit() as work:
+            return await work.all(sql, parameters)
+
+    async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        async with self.unit() as work:
+            return await work.one(sql, parameters)
+
+    async def scrub(self) -> None:
+        """Fold the WAL into the main file and truncate it, so erased words leave no old copies."""
+        async with self._lock:
+            await self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,159 @@
+"""People: their settings, blocks, the servers they were seen in, export and erasure."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+
+from bot.clock import to_timestamp
+from bot.people import MEMBERSHIP_RECHECK
+from bot.rupture import Rupture
+from bot.storage.columns import PAIR, SELECT, your_part
+from bot.storage.connection import Connection, Work
+from bot.storage.ruptures import Ruptures
+
+_REMEMBER_MEMBER = (
+    "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, left_at = NULL"
+)
+
+
+class People(Ruptures):
+    """What Mend holds about a person, and how it is given to them or erased."""
+
+    _sql: Connection
+
+    async def has_consented(self, user_id: int) -> bool:
+        row = await self._sql.one("SELECT consented_at FROM people WHERE user_id = ?", (user_id,))
+        return row is not None and row["consented_at"] is not None
+
+    async def record_consent(self, user_id: int, at: datetime) -> None:
+        await self._set_person(user_id, consented_at=to_timestamp(at))
+
+    async def set_timezone(self, user_id: int, zone: str) -> None:
+        await self._set_person(user_id, timezone=zone)
+
+    async def set_quiet_hours(self, user_id: int, start: time, end: time) -> None:
+        await self._set_person(
+            user_id, quiet_start=start.hour * 60 + start.minute, quiet_end=end.hour * 60 + end.minute
+        )
+
+    async def _set_person(self, user_id: int, **fields: object) -> None:
+        names = ", ".join(fields)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in fields)
+        await self._sql.run(
+            f"INSERT INTO people (user_id, {names}) VALUES (?, {', '.join('?' * len(fields))}) "
+            f"ON CONFLICT (user_id) DO UPDATE SET {updates}",
+            (user_id, *fields.values()),
+        )
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    async def add_block(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
+        async with self._sql.unit() as work:
+            await work.run(
+                "INSERT OR IGNORE INTO blocks (blocker_id, blocked_hash, created_at) VALUES (?, ?, ?)",
+                (blocker_id, await _block_hash(work, blocked_id), to_timestamp(now)),
+            )
+
+    async def remove_block(self, blocker_id: int, blocked_id: int) -> bool:
+        async with self._sql.unit() as work:
+            removed = await work.run(
+                "DELETE FROM blocks WHERE blocker_id = ? AND blocked_hash = ?",
+                (blocker_id, await _block_hash(work, blocked_id)),
+            )
+        return removed > 0
+
+    async def blocks_invites(self, blocker_id: int, inviter_id: int) -> bool:
+        """Whether `blocker_id` has blocked `inviter_id` from inviting them."""
+        async with self._sql.unit() as work:
+            row = await work.one(
+                "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_hash = ?",
+                (blocker_id, await _block_hash(work, inviter_id)),
+            )
+        return row is not None
+
+    # -- membership and erasure -----------------------------------------------------------------
+
+    async def note_member(self, guild_id: int, user_id: int, now: datetime) -> None:
+        """Someone Mend holds data about is in this server (checked again daily while they have data)."""
+        await self._sql.run(_REMEMBER_MEMBER, (guild_id, user_id, to_timestamp(now)))
+
+    async def memberships_to_check(self, now: datetime, limit: int) -> list[tuple[int, int]]:
+        """(server, person) pairs not checked for a day, oldest first."""
+        rows = await self._sql.all(
+            "SELECT guild_id, user_id FROM memberships WHERE checked_at <= ? ORDER BY checked_at LIMIT ?",
+            (to_timestamp(now - MEMBERSHIP_RECHECK), limit),
+        )
+        return [(row["guild_id"], row["user_id"]) for row in rows]
+
+    async def record_membership(self, guild_id: int, user_id: int, present: bool, now: datetime) -> None:
+        stamp = to_timestamp(now)
+        await self._sql.run(
+            "UPDATE memberships SET checked_at = ?, left_at = CASE WHEN ? THEN NULL ELSE coalesce(left_at, ?) END "
+            "WHERE guild_id = ? AND user_id = ?",
+            (stamp, present, stamp, guild_id, user_id),
+        )
+
+    async def departed(self, left_before: datetime) -> list[int]:
+        """People who left every server Mend knows them in, all before `left_before`."""
+        rows = await self._sql.all(
+            "SELECT user_id FROM memberships GROUP BY user_id HAVING count(*) = count(left_at) AND max(left_at) <= ?",
+            (to_timestamp(left_before),),
+        )
+        return [row["user_id"] for row in rows]
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Every row Mend holds about a person, and nothing of others' private answers or choices."""
+        async with self._sql.unit() as work:
+            people = await work.all("SELECT * FROM people WHERE user_id = ?", (user_id,))
+            ruptures = await work.all(
+                f"SELECT {SELECT} FROM ruptures WHERE first_id = ? OR second_id = ? ORDER BY id", (user_id,) * 2
+            )
+            sealed = await work.all(
+                "SELECT s.rupture_id, s.step, s.role, s.text FROM sealed_answers s "
+                "JOIN ruptures r ON r.id = s.rupture_id "
+                "WHERE (s.role = 'first' AND r.first_id = ?) OR (s.role = 'second' AND r.second_id = ?)",
+                (user_id,) * 2,
+            )
+            blocks = await work.all("SELECT blocked_hash, created_at FROM blocks WHERE blocker_id = ?", (user_id,))
+            memberships = await work.all("SELECT * FROM memberships WHERE user_id = ?", (user_id,))
+            audit = await work.all("SELECT * FROM settings_audit WHERE actor_id = ?", (user_id,))
+        return {
+            "person": [dict(row) for row in people],
+            "ruptures": [your_part(row, user_id) for row in ruptures],
+            "sealed_answers": [dict(row) for row in sealed],
+            "blocks_you_made": [dict(row) for row in blocks],
+            "servers_you_were_seen_in": [dict(row) for row in memberships],
+            "settings_changes_you_made": [dict(row) for row in audit],
+        }
+
+    async def erase(self, user_id: int, ruptures: Iterable[Rupture]) -> None:
+        """Erase a person: their settings, blocks, answers, and (as `ruptures`, already anonymised by
+        the domain) their place in every rupture; then scrub the WAL so no old copy lingers.
+        """
+        async with self._sql.transaction() as work:
+            for rupture in ruptures:
+                await self._overwrite(work, rupture, also=PAIR)
+            for statement in (
+                "UPDATE settings_audit SET actor_id = NULL WHERE actor_id = ?",
+                "DELETE FROM blocks WHERE blocker_id = ?",
+                "DELETE FROM memberships WHERE user_id = ?",
+                "DELETE FROM people WHERE user_id = ?",
+            ):
+                await work.run(statement, (user_id,))
+        await self._sql.scrub()
+
+
+async def _block_hash(work: Work, user_id: int) -> str:
+    """A keyed hash of a blocked person's id: a block is kept without keeping who it is about."""
+    row = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
+    if row is None:
+        await work.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('block_key', ?)", (secrets.token_hex(32),))
+        row = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
+    assert row is not None
+    return hmac.new(bytes.fromhex(row["value"]), str(user_id).encode(), hashlib.sha256).hexdigest()

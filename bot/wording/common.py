@@ -1,0 +1,55 @@
+"""Pieces every part of Mend's wording shares: mentions, timestamps, and the words for failures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+
+class Problem(StrEnum):
+    """What went wrong talking to Discord, as far as a person needs to know."""
+
+    FORBIDDEN = "forbidden"
+    GONE = "gone"
+    SLOW_DOWN = "slow down"
+    BAD_ANSWER = "bad answer"
+    UNREACHABLE = "unreachable"
+
+
+def mention(user_id: int | None) -> str:
+    return f"<@{user_id}>" if user_id is not None else "a former member"
+
+
+def channel(channel_id: int | None) -> str:
+    return f"<#{channel_id}>"
+
+
+def role(role_id: int) -> str:
+    return f"<@&{role_id}>"
+
+
+def when(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp: every reader sees it in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def problem(kind: Problem) -> str:
+    """What went wrong talking to Discord, in words a person can act on."""
+    return {
+        Problem.FORBIDDEN: "Discord says Mend is missing a permission there",
+        Problem.GONE: "the thread or message is gone",
+        Problem.SLOW_DOWN: "Discord asked Mend to slow down",
+        Problem.BAD_ANSWER: "Discord did not answer properly",
+        Problem.UNREACHABLE: "Discord could not be reached",
+    }[kind]
+
+
+CONTINUED = "(continued)"
+YOUR_WORDS = "What you wrote (only you can see this)"
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on Mend's side, and it has been logged. Nothing you had already "
+    "posted is lost; please try again in a moment."
+)
+UNKNOWN_BUTTON = "This button isn't one Mend knows any more, so nothing happened."
+UNKNOWN_FORM = "This form isn't one Mend can use any more; nothing was posted."
+EMPTY_FORM = "Nothing was posted: the box was empty."

@@ -1,0 +1,110 @@
+"""The words of `/mend`: a person's own settings, blocks, and a server's setup."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.servers import Readers
+from bot.wording.common import channel, mention, role, when
+
+# Time zone and quiet hours.
+
+
+def unknown_zone(zone: str) -> str:
+    return f"{zone!r} isn't a time zone Mend knows: pick one from the list, like Europe/London."
+
+
+def zone_set(zone: str, local: datetime) -> str:
+    return f"Your time zone is now {zone} (it's {local:%H:%M} there). Check-ins will keep to your quiet hours."
+
+
+BAD_CLOCK = "Please give both times as HH:MM on a 24-hour clock, like 21:00 and 09:00."
+NO_QUIET_HOURS = "You have no quiet hours now: check-ins may come at any time of day."
+
+
+def quiet_hours_set(start: time, end: time) -> str:
+    return (
+        f"Your quiet hours are {start:%H:%M}–{end:%H:%M} in your time zone. A check-in that would "
+        "fall in them waits until they end."
+    )
+
+
+# Blocks.
+NOT_YOURSELF = "You can't block yourself."
+
+
+def blocked(member: int) -> str:
+    return (
+        f"Done. {mention(member)} can no longer invite you to a repair. They won't be told: if they try, "
+        'they only see "not right now". `/mend unblock` undoes this.'
+    )
+
+
+def unblocked(member: int, removed: bool) -> str:
+    return f"{mention(member)} can invite you again." if removed else f"You hadn't blocked {mention(member)}."
+
+
+# Setup.
+SET_UP_IN_A_SERVER = "Mend is set up inside a server: use this there."
+SETTINGS_IN_A_SERVER = "Mend's settings belong to a server: use this there."
+MANAGERS_ONLY = "Only people who can manage this server can change Mend's settings. `/mend settings` shows them."
+
+
+def no_such_protocol(key: str) -> str:
+    return f"There is no way of repairing called {key!r}: choose one from the list."
+
+
+def cadence_unchanged(problem: str) -> str:
+    return f"Check-in cadence not changed: {problem}."
+
+
+SETTINGS_TITLE = "Mend in this server"
+THREADS_OPEN_IN = "Repair threads open in"
+WHERE_STARTED = "the channel where `/repair start` is used"
+WHO_MAY_USE = "Who may use Mend"
+EVERYONE = "everyone"
+OFFERED_FIRST = "Offered first"
+CHECKINS = "Check-ins on a quiet repair"
+LATEST_CHANGES = "Latest changes"
+EVERYTHING_THERE = "Everything Mend needs is there."
+_SETTING_NAMES = {
+    "repair_channel_id": "the repair channel",
+    "member_role_id": "who may use Mend",
+    "default_protocol": "the way of repairing offered first",
+    "checkin_days": "the check-in cadence",
+}
+
+
+def threads_open_in(channel_id: int | None) -> str:
+    return channel(channel_id) if channel_id else WHERE_STARTED
+
+
+def who_may_use(role_id: int | None) -> str:
+    return role(role_id) if role_id else EVERYONE
+
+
+def cadence(days: list[str]) -> str:
+    return f"after {', '.join(days)} days, then none"
+
+
+def permissions_in(name: str) -> str:
+    return f"Mend's permissions in #{name}"
+
+
+def missing(names: list[str]) -> str:
+    return ("Missing: " + ", ".join(names)) if names else EVERYTHING_THERE
+
+
+def readers_in(name: str) -> str:
+    return f"Who can read private threads in #{name}"
+
+
+def readers(found: Readers) -> str:
+    names = [f"{mention(found.owner_id)} (the server owner)", *(role(r) for r in found.role_ids)]
+    names += [EVERYONE] if found.everyone else []
+    names += [mention(m) for m in found.member_ids]
+    return ", ".join(names)
+
+
+def change_line(actor: int | None, field: str, at: datetime) -> str:
+    return f"{mention(actor)} changed {_SETTING_NAMES.get(field, field)} {when(at, 'R')}"

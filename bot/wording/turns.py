@@ -1,0 +1,282 @@
+"""The words of a repair in its thread: prompts, buttons, forms, the neutral lines, private replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.protocols import Response
+from bot.rupture import Phase
+from bot.wording.common import Problem, channel, mention, problem, when
+
+# Buttons.
+READY = "I'm ready"
+NOT_NOW = "Not now"
+DECLINE = "Decline"
+WITHDRAW = "Withdraw"
+WRITE = "Write"
+SKIP_STEP = "Skip this step"
+REFLECT_BACK = "Reflect back"
+GOT_IT = "Got it"
+NOT_QUITE = "Not quite"
+ACCEPT = "I accept"
+SAY_WHAT_I_NEED = "Say what I still need"
+AGREE = "I agree"
+WRITE_PRIVATELY = "Write privately"
+UNDERSTOOD = "Yes, I feel understood"
+NOT_YET = "Not yet"
+NAME_ONE_THING = "Name one thing I'll do"
+NOTHING_TO_ADD = "Nothing to add"
+ACKNOWLEDGE = "Acknowledge"
+TAKE_A_BREAK = "Take a break"
+END_BREAK = "End the break early"
+STEP_AWAY = "Step away"
+STAY = "Stay"
+_BREAK_LENGTHS = {20: "20 minutes", 60: "1 hour", 240: "4 hours", 24 * 60: "Until tomorrow"}
+
+
+def break_length(minutes: int) -> str:
+    return _BREAK_LENGTHS.get(minutes) or f"{minutes} minutes"
+
+
+# Titles of what people write, by the turn it answers.
+_PART_TITLES = {
+    Phase.MIRROR: "What I heard",
+    Phase.VALIDATE: "What makes sense to me",
+    Phase.RESPOND: "What I still need",
+    Phase.COMMITMENTS: "One thing I'll do",
+}
+_INPUT_LABELS = {
+    Phase.MIRROR: "What I heard",
+    Phase.VALIDATE: "What makes sense to me",
+    Phase.RESPOND: "What I still need",
+    Phase.COLLECT: "Only shown once you've both written",
+    Phase.COMMITMENTS: "One thing I'll do",
+}
+_PLACEHOLDERS = {
+    Phase.MIRROR: "I heard you say…",
+    Phase.VALIDATE: "It makes sense that you felt… because…",
+    Phase.COMMITMENTS: "Next time, I will…",
+}
+
+
+def written_title(part: Phase, step_title: str) -> str:
+    """The title over someone's words: the step's own, or the turn they answer."""
+    return _PART_TITLES.get(part, step_title)
+
+
+def form_title(phase: Phase, step_title: str | None) -> str:
+    return _PART_TITLES.get(phase) or step_title or _PART_TITLES[Phase.COMMITMENTS]
+
+
+def form_label(phase: Phase) -> str:
+    return _INPUT_LABELS.get(phase, "Your words")
+
+
+def form_placeholder(phase: Phase, in_a_step: bool) -> str:
+    return _PLACEHOLDERS.get(phase) or ("I felt… I needed…" if in_a_step else "")
+
+
+# Prompts.
+
+
+def step_heading(number: int, total: int, title: str) -> str:
+    return f"Step {number} of {total} · {title}"
+
+
+def progress(people: list[tuple[int | None, bool]], verb: str) -> str:
+    """Who has done their part of a step both act in, one line each."""
+    lines = [f"{'✓' if done else '…'} {mention(who)} {f'has {verb}' if done else 'not yet'}" for who, done in people]
+    return "\n\n" + "\n".join(lines)
+
+
+AGREED, WRITTEN, ANSWERED = "agreed", "written", "answered"
+
+
+def sealed_prompt(prompt: str) -> str:
+    return f"{prompt}\n\nEach of you writes privately; both answers appear together once you've both written."
+
+
+def floor_prompt(prompt: str, writer: int | None, listener: int | None, response: Response) -> str:
+    who, other = mention(writer), mention(listener)
+    next_part = {
+        Response.MIRROR: f"{other}, listen for now: next you'll reflect back what you heard.",
+        Response.ACCEPT: f"{other}, next you can accept it or say what you still need.",
+        Response.NONE: f"{other}, you'll be able to read it here.",
+    }[response]
+    return f"{prompt}\n\n**{who}, the floor is yours.** {next_part}"
+
+
+REFLECT_TITLE = "Reflect back"
+
+
+def mirror_prompt(response_prompt: str, listener: int | None, speaker: int | None, again: bool) -> str:
+    retry = f"{mention(speaker)} said not quite yet. Have another go. " if again else ""
+    return f"{retry}{response_prompt}\n\n**{mention(listener)}, your turn to reflect back.**"
+
+
+CONFIRM_TITLE = "Did that land?"
+
+
+def confirm_prompt(speaker: int | None, listener: int | None) -> str:
+    return f"**{mention(speaker)}**, did {mention(listener)} get it? If something is missing, say *not quite*."
+
+
+VALIDATE_TITLE = "What makes sense"
+
+
+def your_turn(prompt: str, who: int | None) -> str:
+    return f"{prompt}\n\n**{mention(who)}, your turn.**"
+
+
+RECOGNITION_TITLE = "Last step · Do you feel understood?"
+RECOGNITION = (
+    "Each of you, privately: do you feel understood by the other? Only you see your answer. The "
+    "repair is complete when you both say yes. If it's not yet, that's okay: it stays open, and "
+    "Mend will check in gently later."
+)
+CLOSING_TITLE = "One thing for next time (if you like)"
+CLOSING = (
+    "Each of you may name one concrete thing you'll do. The other can acknowledge it, and a few "
+    "days from now Mend will ask you privately whether it happened. You can also leave it here."
+)
+COMPLETE = "This repair is complete. Thank you both for coming back to each other. 🌱"
+
+
+def acknowledged_by(name: str) -> str:
+    return f"✓ Acknowledged by {name}"
+
+
+# Neutral lines in the thread.
+
+
+def ready(who: int | None) -> str:
+    return f"{mention(who)} is ready. Let's begin."
+
+
+SET_ASIDE = "Not right now. Nothing more is needed from either of you for the moment."
+
+
+def confirmed(who: int | None, landed: bool) -> str:
+    return f"{mention(who)}: got it. ✓" if landed else f"{mention(who)}: not quite yet."
+
+
+def accepted(who: int | None) -> str:
+    return f"{mention(who)} accepts this."
+
+
+def skipped(who: int | None) -> str:
+    return f"{mention(who)} chose not to write anything here, and that's okay."
+
+
+def left(who: int | None) -> str:
+    return f"{mention(who)} has stepped away from this repair for now."
+
+
+def paused(until: datetime) -> str:
+    return f"Taking a break. Back {when(until, 'R')}, at {when(until, 't')}."
+
+
+BREAK_OVER = "The break is over. Ready when you are."
+PICKED_UP = "Picking up where you left off."
+RESOLVED_BY_RECOGNITION = (
+    "💛 You've both said you feel understood. That's a repair, and each one makes you a little sturdier together."
+)
+RESOLVED_BY_CHECKIN = "💛 You've both said you're okay now. That's a repair too."
+
+
+def snoozed(until: datetime) -> str:
+    return f"Mend will check in again {when(until, 'R')}."
+
+
+CHECKINS_STOPPED = "Mend won't check in on this repair any more. It stays here for whenever you want it."
+
+
+# Private replies to the person who acted.
+
+
+def set_aside_reply(opener: int | None, declined: bool) -> str:
+    rest = "This thread is closed." if declined else "The invitation stays here for whenever you're ready."
+    return f'Okay. {mention(opener)} only sees "not right now". {rest}'
+
+
+def wrote_privately_reply(other: int | None) -> str:
+    return f"Saved privately. It will appear together with {mention(other)}'s answer once they've written."
+
+
+def agreed_reply(other: int | None) -> str:
+    return f"Noted. Waiting for {mention(other)} to agree too."
+
+
+NOT_YET_REPLY = (
+    "Thank you for saying so; only you see this. The repair stays open, there's no rush, "
+    "and Mend will check in gently later."
+)
+
+
+def understood_reply(other: int | None) -> str:
+    return f"Thank you; only you see your answer. The repair is complete once {mention(other)} feels understood too."
+
+
+def left_reply(other: int | None) -> str:
+    return f"You've stepped away. {mention(other)} only sees that you stepped away for now."
+
+
+def paused_reply(until: datetime) -> str:
+    return (
+        f"Your break is set until {when(until, 't')}. Nobody needs to do anything until then; "
+        "Mend will say when it's over."
+    )
+
+
+NOTHING_TO_ADD_REPLY = "Okay, nothing to add."
+
+
+def snoozed_reply(until: datetime) -> str:
+    return f"Snoozed: Mend will check in again {when(until)}."
+
+
+STOPPED_REPLY = "Okay. Mend won't check in on this repair again; `/repair status` can pick it up any time."
+
+
+def okay_reply(other: int | None) -> str:
+    return f"Noted. Once {mention(other)} says so too, the repair is complete."
+
+
+def picked_up_reply(thread: int | None) -> str:
+    return f"Picked up: the current step is at the bottom of {channel(thread)}."
+
+
+# Breaks and stepping away.
+
+
+def offer_break(thread: int | None) -> str:
+    return (
+        f"Would you like to take a break from {channel(thread)}? Strong feelings take at least 20 minutes "
+        "to settle. No reason is needed, and the other person only sees when you'll be back."
+    )
+
+
+def confirm_leave(other: int | None, thread: int | None) -> str:
+    return (
+        f"Step away from your repair with {mention(other)} ({channel(thread)})? They will only see that you've "
+        "stepped away for now, with no reason, and the thread will close. You can always start a new "
+        "repair later."
+    )
+
+
+STAYING = "Okay, nothing has changed."
+
+# When the thread could not be told.
+THREAD_DELETED = "This repair's thread has been deleted, so the repair is closed."
+SEVERAL_PRESSES = "Several presses arrived at once; please try again."
+
+
+def undone(kind: Problem) -> str:
+    return f"Nothing was changed: {problem(kind)}. Please try again in a moment."
+
+
+def moved_on_meanwhile(kind: Problem) -> str:
+    return (
+        f"Mend couldn't post this in the thread ({problem(kind)}), and the repair has moved on "
+        "since. `/repair status` shows where it stands now."
+    )

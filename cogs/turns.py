@@ -1,0 +1,145 @@
+"""The turn-taking flow: every press and every written turn goes the same way.
+
+Load the rupture; let the domain decide; a refusal is answered privately at once. Otherwise
+acknowledge, save with compare-and-set, plan what to show, and let the executor show it. If the
+save loses a race the action is decided again on the new state (a bounded number of times), so
+concurrent presses leave one consistent result and every press gets an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.actions import Action, Leave, Pause, Write
+from bot.app import Interaction
+from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
+from bot.events import Refusal
+from bot.plan import Button, Reply, Style
+from bot.planner import Actor, plan_change, plan_refusal
+from bot.prompts import writer_form
+from bot.protocols import Protocol
+from bot.repair import BREAK_LENGTHS, can, decide
+from bot.retry import compare_and_set
+from bot.rupture import Rupture
+from bot.wording import common, refusals
+from bot.wording import turns as words
+from cogs.ui import executor, render
+
+
+async def act(interaction: Interaction, rupture_id: int, action: Action) -> None:
+    """Decide, save with compare-and-set, then show it; every outcome answers the person.
+
+    The change is committed before anyone is told (the thread post is the telling).
+    """
+    bot = interaction.client
+    written = action.text if isinstance(action, Write) else None
+
+    async def attempt() -> bool | None:
+        loaded = await load(interaction, rupture_id)
+        if loaded is None:
+            return True
+        rupture, protocol = loaded
+        context = await bot.db.context_for(rupture, bot.clock.now())
+        decision = decide(rupture, protocol, interaction.user.id, action, context)
+        if isinstance(decision, Refusal):
+            await executor.perform(interaction, plan_refusal(rupture, protocol, decision, written))
+            return True
+        await executor.defer(interaction)
+        saved = await bot.db.save(decision)
+        if saved is None:
+            return None
+        change = replace(decision, rupture=saved)
+        await executor.perform(interaction, plan_change(change, protocol, actor_of(interaction)), change)
+        return True
+
+    if await compare_and_set(attempt) is None:
+        await executor.answer(interaction, Reply(words.SEVERAL_PRESSES, words=written))
+
+
+async def load(interaction: Interaction, rupture_id: int) -> tuple[Rupture, Protocol] | None:
+    """The rupture a button or form points at, if it is in this server; otherwise say so."""
+    bot = interaction.client
+    rupture = await bot.db.rupture(rupture_id)
+    if rupture is None or rupture.guild_id != interaction.guild_id:
+        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))
+        return None
+    protocol = bot.protocols.get(rupture.protocol)
+    if protocol is None:
+        await executor.answer(interaction, Reply(refusals.PROTOCOL_GONE))
+        return None
+    return rupture, protocol
+
+
+async def permitted(interaction: Interaction, rupture_id: int, action: Action) -> tuple[Rupture, Protocol] | None:
+    """The rupture, if this person may take `action` now (the domain's dry run); otherwise None, and
+    they have been told why, privately."""
+    loaded = await load(interaction, rupture_id)
+    if loaded is None:
+        return None
+    rupture, protocol = loaded
+    refusal = can(rupture, protocol, interaction.user.id, action, interaction.client.clock.now())
+    if refusal is not None:
+        await executor.perform(interaction, plan_refusal(rupture, protocol, refusal))
+        return None
+    return loaded
+
+
+async def open_form(interaction: Interaction, button: WriteButton) -> None:
+    """Open the form for the current writing turn, if it is this person's turn."""
+    loaded = await permitted(interaction, button.rupture_id, Write("", button.at))
+    if loaded is not None:
+        await interaction.response.send_modal(render.modal(writer_form(*loaded)))
+
+
+async def submit(interaction: Interaction, form: WriteForm) -> None:
+    """A writing form was sent: its `custom_id` says which rupture and turn it is for."""
+    text = render.text_of(dict(interaction.data or {})).strip()
+    if not text:
+        await executor.answer(interaction, Reply(common.EMPTY_FORM))
+        return
+    await act(interaction, form.rupture_id, Write(text, form.at))
+
+
+async def offer_break(interaction: Interaction, rupture_id: int) -> None:
+    """Show the break lengths privately; nobody else sees that a break is being considered."""
+    loaded = await permitted(interaction, rupture_id, Pause(BREAK_LENGTHS[0]))
+    if loaded is None:
+        return
+    rupture, _ = loaded
+    choices = [TakeBreak.lasting(rupture.id, length) for length in BREAK_LENGTHS]
+    lengths = tuple(Button.to(choice, words.break_length(choice.minutes)) for choice in choices)
+    await executor.answer(interaction, Reply(words.offer_break(rupture.thread_id), buttons=lengths))
+
+
+async def ask_to_leave(interaction: Interaction, rupture_id: int) -> None:
+    """Ask privately before stepping away."""
+    loaded = await permitted(interaction, rupture_id, Leave())
+    role = None if loaded is None else loaded[0].role_of(interaction.user.id)
+    if loaded is None or role is None:
+        return
+    rupture, _ = loaded
+    choices = (
+        Button.to(LeaveButton(rupture.id, LeaveStep.CONFIRM), words.STEP_AWAY, Style.DANGER),
+        Button.to(LeaveButton(rupture.id, LeaveStep.STAY), words.STAY),
+    )
+    sentence = words.confirm_leave(rupture.user_id(role.other), rupture.thread_id)
+    await executor.answer(interaction, Reply(sentence, buttons=choices))
+
+
+async def leave(interaction: Interaction, button: LeaveButton) -> None:
+    if button.step is LeaveStep.ASK:
+        await ask_to_leave(interaction, button.rupture_id)
+    elif button.step is LeaveStep.CONFIRM:
+        await act(interaction, button.rupture_id, button.action)
+    else:
+        await interaction.response.edit_message(content=words.STAYING, view=None)
+
+
+def actor_of(interaction: Interaction) -> Actor:
+    message = interaction.message
+    return Actor(
+        interaction.user.id,
+        interaction.user.display_name,
+        interaction.user.display_avatar.url,
+        from_private_message=bool(message is not None and message.flags.ephemeral),
+    )

@@ -1,0 +1,1 @@
+"""The Discord side of showing things: plans rendered as embeds and buttons, and the executor."""

@@ -1,0 +1,114 @@
+"""Plans as discord.py objects: cards become embeds, buttons a view, a form a modal."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import discord
+
+from bot.plan import Attachment, Button, Card, Post, Style, Tone, word_cards
+from bot.prompts import Form
+from bot.wording.common import CONTINUED, YOUR_WORDS
+
+COLOURS = {Tone.MAIN: discord.Colour.from_rgb(94, 129, 172), Tone.QUIET: discord.Colour.from_rgb(160, 160, 170)}
+STYLES = {
+    Style.PRIMARY: discord.ButtonStyle.primary,
+    Style.SECONDARY: discord.ButtonStyle.secondary,
+    Style.DANGER: discord.ButtonStyle.danger,
+    Style.LINK: discord.ButtonStyle.link,
+}
+NO_PINGS = discord.AllowedMentions.none()
+# Mend's own content mentions only the people it means to notify; letting user mentions through pings
+# just them. (A list of ids would be sent as integers, which Discord's spec does not accept.)
+MENTIONED_PEOPLE = discord.AllowedMentions(everyone=False, users=True, roles=False, replied_user=False)
+
+
+def embed(card: Card) -> discord.Embed:
+    made = discord.Embed(title=card.title, description=card.text or None, colour=COLOURS[card.tone])
+    if card.byline is not None:
+        made.set_author(name=card.byline.name, icon_url=card.byline.icon_url)
+    if card.footer:
+        made.set_footer(text=card.footer)
+    for field in card.fields:
+        made.add_field(name=field.name, value=field.value, inline=field.inline)
+    return made
+
+
+def embeds(cards: Iterable[Card]) -> list[discord.Embed]:
+    return [embed(card) for card in cards]
+
+
+def view(buttons: Iterable[Button]) -> discord.ui.View:
+    """A view of Mend's buttons. Their `custom_id`s carry all they need (the persistent `DynamicItem`
+    answers them), so the view is stopped before it is sent: discord.py then keeps no copy (nor, for
+    a private answer, a 15-minute timer) per message, which would otherwise grow with every answer.
+    """
+    made = discord.ui.View(timeout=None)
+    for button in buttons:
+        if button.style is Style.LINK:
+            made.add_item(discord.ui.Button(label=button.label, url=button.target, style=STYLES[button.style]))
+        else:
+            made.add_item(discord.ui.Button(label=button.label, custom_id=button.target, style=STYLES[button.style]))
+    made.stop()
+    return made
+
+
+def message(post: Post, *, nonce: str | None = None) -> dict[str, Any]:
+    """The keyword arguments of `send` for a post."""
+    options: dict[str, Any] = {
+        "embeds": embeds(post.cards),
+        "allowed_mentions": MENTIONED_PEOPLE if post.pings else NO_PINGS,
+    }
+    if post.content:
+        options["content"] = post.content
+    if post.buttons:
+        options["view"] = view(post.buttons)
+    if nonce is not None:
+        options["nonce"] = nonce
+    return options
+
+
+class SpecFile(discord.File):
+    """A file whose attachment id is sent as a string, the snowflake type Discord's spec asks for."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        payload = super().to_dict(index)
+        payload["id"] = str(index)
+        return payload
+
+
+def file(attachment: Attachment) -> discord.File:
+    return SpecFile(io.BytesIO(attachment.data), filename=attachment.filename)
+
+
+def given_back(words: str | None) -> list[discord.Embed]:
+    """Words that could not be used, given back privately to the person who wrote them."""
+    return embeds(word_cards(words, CONTINUED, title=YOUR_WORDS)) if words else []
+
+
+def modal(form: Form) -> discord.ui.Modal:
+    """A stateless form: its `custom_id` says where the text goes, and the submission is routed by it
+    even after a restart, so nothing is kept in memory."""
+    made = discord.ui.Modal(title=form.title, custom_id=form.custom_id, timeout=None)
+    made.add_item(
+        discord.ui.TextInput(
+            label=form.label,
+            custom_id="text",
+            style=discord.TextStyle.paragraph,
+            max_length=form.max_length,
+            placeholder=form.placeholder or None,
+        )
+    )
+    made.stop()
+    return made
+
+
+def text_of(submission: dict[str, Any]) -> str:
+    """The text typed into a form's box, from the submission's raw data."""
+    for component in submission.get("components", []):
+        for field in component.get("components") or [component.get("component") or {}]:
+            if field.get("custom_id") == "text":
+                return str(field.get("value") or "")
+    return ""
