@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from bot.budget import DEFAULT_RATE
+
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -34,6 +36,7 @@ class Settings:
     log_level: str = "INFO"
     api_base_url: str | None = None
     gateway_url: str | None = None
+    global_rate: float = DEFAULT_RATE
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Settings:
@@ -63,6 +66,7 @@ class Settings:
             log_level=log_level,
             api_base_url=_url("DISCORD_API_BASE_URL", value("DISCORD_API_BASE_URL"), ("http", "https")),
             gateway_url=_url("DISCORD_GATEWAY_URL", value("DISCORD_GATEWAY_URL"), ("ws", "wss")),
+            global_rate=_rate(value("GLOBAL_RATE")),
         )
 
     @property
@@ -86,6 +90,18 @@ def load_settings(env_file: Path = Path(".env")) -> Settings:
     merged = {key: val for key, val in dotenv_values(env_file).items() if val is not None}
     merged.update(os.environ)
     return Settings.from_environment(merged)
+
+
+def _rate(raw: str) -> float:
+    if not raw:
+        return DEFAULT_RATE
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 50:
+        raise SettingsError(f"GLOBAL_RATE must be a number of requests a second above 0 and at most 50, not {raw!r}.")
+    return rate
 
 
 def _snowflake(name: str, raw: str) -> int | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.storage.connection import Connection, StorageError
 from bot.storage.migrations import MIGRATIONS, migrate, schema_version
+from bot.storage.outbox import Outbox
 from bot.storage.people import People
 from bot.storage.servers import Servers
 from bot.storage.sweep import Sweep
@@ -17,7 +18,7 @@ from bot.storage.sweep import Sweep
 __all__ = ["MIGRATIONS", "Database", "StorageError"]
 
 
-class Database(Sweep, People, Servers):
+class Database(Sweep, Outbox, People, Servers):
     """Mend's database: open it, migrate it, then use the stores' methods."""
 
     def __init__(self, connection: Connection) -> None:

@@ -43,6 +43,7 @@ class Sweep(Ruptures):
             rows = await work.all(
                 f"SELECT {SELECT}, due_attempts, due_first_claimed_at FROM ruptures "
                 "WHERE due_at <= ? AND due_blocked = 0 AND (due_lease_until IS NULL OR due_lease_until <= ?) "
+                "AND thread_id IS NOT NULL "
                 "ORDER BY due_at LIMIT ?",
                 (stamp, stamp, limit),
             )
