@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
+from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
@@ -81,6 +82,7 @@ class MendBot(commands.Bot):
         self._schedule = schedule
         self._db: Database | None = None
         self.protocols: dict[str, Protocol] = {}
+        self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
@@ -143,6 +145,7 @@ class MendBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        self.painter.close()
         if self._db is not None:
             await self._db.close()
             self._db = None

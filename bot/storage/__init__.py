@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.connection import Connection, StorageError
+from bot.storage.history import Histories
 from bot.storage.migrations import MIGRATIONS, migrate, schema_version
 from bot.storage.people import People
 from bot.storage.servers import Servers
@@ -17,7 +18,7 @@ from bot.storage.sweep import Sweep
 __all__ = ["MIGRATIONS", "Database", "StorageError"]
 
 
-class Database(Sweep, People, Servers):
+class Database(Sweep, People, Servers, Histories):
     """Mend's database: open it, migrate it, then use the stores' methods."""
 
     def __init__(self, connection: Connection) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.standin.files import upload_problems
 from tests.standin.gateway import Gateway
 from tests.standin.spec import Spec
 from tests.standin.world import (
@@ -627,7 +628,7 @@ class StandIn:
         if kind == 4:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
             message.interaction_id = pending.id
-            message.files = call.files
+            self._attach(message, call.files, data)
             pending.original = message
         elif kind == 5:
             loading = {"flags": (data.get("flags") or 0) | _LOADING}
@@ -672,7 +673,7 @@ class StandIn:
             message = self._edit(pending.original, {**data, "flags": pending.original.flags & ~_LOADING})
         else:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
-        message.files = call.files
+        self._attach(message, call.files, data)
         await pending.followups.put(message)
         return _json(message.payload(pending.channel.guild_id))
 
@@ -829,6 +830,7 @@ class StandIn:
         if guild is not None and not guild.permissions_in(bot.id, channel) & Permission.EMBED_LINKS:
             body.pop("embeds", None)
         message = self._post(channel, bot, body)
+        self._attach(message, call.files, body)
         if nonce is not None:
             self._nonces[(bot.id, channel.id, str(nonce))] = message
         if channel.is_thread and channel.archived and guild is not None:
@@ -906,6 +908,13 @@ class StandIn:
         channel.messages[message.id] = message
         self._channel_changed(channel.id)
         return message
+
+    def _attach(self, message: Message, files: dict[str, bytes], data: dict[str, Any]) -> None:
+        """Keep the files uploaded with a message, with each one's description (its alt text)."""
+        self.violations.extend(upload_problems(files))
+        message.files = files
+        described = [a for a in data.get("attachments") or [] if a.get("description")]
+        message.descriptions = {a["filename"]: a["description"] for a in described}
 
     def _channel_changed(self, channel_id: int) -> None:
         tick = self._channel_ticks.pop(channel_id, None)
