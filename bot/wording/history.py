@@ -77,7 +77,7 @@ def duration(took: timedelta) -> str:
     if hours < 1:
         return "under an hour"
     if hours < 24:
-        return _count(round(hours) or 1, "hour")
+        return _count(round(hours), "hour")
     days = hours / 24
     return _count(round(days), "day") if days < 14 else _count(round(days / 7), "week")
 
