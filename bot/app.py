@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot.budget import GlobalBudget
 from bot.clock import Clock, SystemClock
+from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
@@ -86,6 +87,7 @@ class MendBot(commands.Bot):
         self._schedule = schedule
         self._db: Database | None = None
         self.protocols: dict[str, Protocol] = {}
+        self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
         self._background: set[asyncio.Task[Any]] = set()
 
@@ -176,6 +178,7 @@ class MendBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        self.painter.close()
         if self._db is not None:
             await self._db.close()
             self._db = None

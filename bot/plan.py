@@ -95,6 +95,7 @@ class Post:
     pings: bool = False
     carries_prompt: bool = False
     carries_commitment_of: Role | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ class Edit:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a private answer."""
+    """A file sent with a message or a private answer; `description` is its alt text."""
 
     filename: str
     data: bytes
+    description: str | None = None
 
 
 @dataclass(frozen=True)

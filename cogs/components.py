@@ -27,6 +27,7 @@ from bot.components import (
     LeaveButton,
     OfferBreak,
     ResourcesButton,
+    ShareButton,
     TakeBreak,
     TurnButton,
     WriteButton,
@@ -34,7 +35,7 @@ from bot.components import (
 )
 from bot.plan import Reply
 from bot.wording import common
-from cogs import checkins, privacy, repair, turns
+from cogs import checkins, history, privacy, repair, turns
 from cogs.ui import executor
 
 
@@ -57,6 +58,8 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await repair.consent(interaction, component)
         case EraseButton():
             await privacy.erase(interaction, component)
+        case ShareButton():
+            await history.share(interaction, component)
         case ResourcesButton():
             await privacy.show_resources(interaction)
         case None:

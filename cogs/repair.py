@@ -20,6 +20,7 @@ from bot.servers import DEFAULT_PROTOCOL, GuildSettings
 from bot.wording import opening
 from bot.wording.common import problem
 from cogs import turns
+from cogs.history import show as show_history
 from cogs.ui import executor
 from cogs.ui.channels import (
     DISCORD_FAILURES,
@@ -110,6 +111,10 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
                 pick_up.append(Button.to(button, opening.pick_up(name)[:LABEL_LIMIT], Style.PRIMARY))
         card = Card("", title=opening.STATUS_TITLE, fields=tuple(fields))
         await executor.answer(interaction, Reply(cards=(card,), buttons=tuple(pick_up)))
+
+    @app_commands.command(name="history", description="Your repairs over the past year, in a picture (only you see it)")
+    async def history(self, interaction: Interaction) -> None:
+        await show_history(interaction)
 
     @app_commands.command(name="pause", description="Take a break from a repair (20 minutes up to a day)")
     async def pause(self, interaction: Interaction) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.connection import Connection, StorageError
+from bot.storage.history import Histories
 from bot.storage.migrations import MIGRATIONS, migrate, schema_version
 from bot.storage.outbox import Outbox
 from bot.storage.people import People
@@ -18,7 +19,7 @@ from bot.storage.sweep import Sweep
 __all__ = ["MIGRATIONS", "Database", "StorageError"]
 
 
-class Database(Sweep, Outbox, People, Servers):
+class Database(Sweep, Outbox, People, Servers, Histories):
     """Mend's database: open it, migrate it, then use the stores' methods."""
 
     def __init__(self, connection: Connection) -> None:

@@ -90,6 +90,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("checkin_stage", "checkin_stage", swept=True),
     Column("checkins_stopped", "checkins_stopped", FLAG),
     Column("invite_reminded", "invite_reminded", FLAG, swept=True),
+    Column("resolved_at", "resolved_at", MAYBE_MOMENT),
+    Column("checkins_sent", "checkins_sent", swept=True),
     Column("version", "version", changes=False),
 )
 SELECT = ", ".join(column.name for column in COLUMNS)

@@ -65,6 +65,8 @@ def message(post: Post, *, nonce: str | None = None) -> dict[str, Any]:
         options["content"] = post.content
     if post.buttons:
         options["view"] = view(post.buttons)
+    if post.attachment is not None:
+        options["file"] = file(post.attachment)
     if nonce is not None:
         options["nonce"] = nonce
     return options
@@ -80,7 +82,7 @@ class SpecFile(discord.File):
 
 
 def file(attachment: Attachment) -> discord.File:
-    return SpecFile(io.BytesIO(attachment.data), filename=attachment.filename)
+    return SpecFile(io.BytesIO(attachment.data), filename=attachment.filename, description=attachment.description)
 
 
 def edit(change: Edit, current: Sequence[discord.Embed]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.standin.files import upload_problems
 from tests.standin.gateway import Gateway
 from tests.standin.limits import GlobalLimit, Tally, global_429, is_exempt
 from tests.standin.spec import Spec
@@ -656,7 +657,7 @@ class StandIn:
         if kind == 4:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
             message.interaction_id = pending.id
-            message.files = call.files
+            self._attach(message, call.files, data)
             pending.original = message
         elif kind == 5:
             loading = {"flags": (data.get("flags") or 0) | _LOADING}
@@ -708,7 +709,7 @@ class StandIn:
                 raise unknown("Channel", 10003)
             message = self._post(pending.channel, pending.application.bot, data)
             await self._unarchive(pending.channel)
-        message.files = call.files
+        self._attach(message, call.files, data)
         pending.followed_up.append(message)
         await pending.followups.put(message)
         return _json(message.payload(pending.channel.guild_id))
@@ -866,6 +867,7 @@ class StandIn:
         if guild is not None and not guild.permissions_in(bot.id, channel) & Permission.EMBED_LINKS:
             body.pop("embeds", None)
         message = self._post(channel, bot, body)
+        self._attach(message, call.files, body)
         if nonce is not None:
             self._nonces[(bot.id, channel.id, str(nonce))] = message
         await self._unarchive(channel)
@@ -948,6 +950,13 @@ class StandIn:
         channel.messages[message.id] = message
         self._channel_changed(channel.id)
         return message
+
+    def _attach(self, message: Message, files: dict[str, bytes], data: dict[str, Any]) -> None:
+        """Keep the files uploaded with a message, with each one's description (its alt text)."""
+        self.violations.extend(upload_problems(files))
+        message.files = files
+        described = [a for a in data.get("attachments") or [] if a.get("description")]
+        message.descriptions = {a["filename"]: a["description"] for a in described}
 
     def _channel_changed(self, channel_id: int) -> None:
         tick = self._channel_ticks.pop(channel_id, None)
