@@ -5,6 +5,7 @@ Buttons and forms are translated into these by the Discord layer; `bot.repair.de
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -54,6 +55,12 @@ class Write:
 
     text: str
     at: Position | None = None
+
+
+def says_something(text: str) -> bool:
+    """Whether text has anything to read: not only spaces and invisible characters (zero-width,
+    direction marks), which would post as a blank box."""
+    return any(not (character.isspace() or unicodedata.category(character) == "Cf") for character in text)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,23 +62,26 @@ class Waking:
     quiet_end: time = DEFAULT_QUIET_END
 
     def quiet_until(self, moment: datetime) -> datetime | None:
-        """If `moment` falls in this person's quiet hours, when they end (UTC); else None."""
+        """If `moment` falls in this person's quiet hours, when they end (UTC); else None.
+
+        Quiet hours are compared as moments, not as clock readings, so a repeated hour when the
+        clocks go back is quiet if it comes after the quiet hours began. A wall-clock time that
+        occurs twice means its first occurrence; one that does not exist (the spring-forward gap)
+        means the moment just after the gap.
+        """
         start, end = self.quiet_start, self.quiet_end
         if start == end:
             return None
-        local = moment.astimezone(self.zone)
-        now = local.time().replace(tzinfo=None)
-        if start < end:
-            quiet = start <= now < end
-            end_day = local.date()
-        else:
-            quiet = now >= start or now < end
-            end_day = local.date() + timedelta(days=1) if now >= start else local.date()
-        if not quiet:
-            return None
-        # A wall-clock end that does not exist (the spring-forward gap) resolves after the gap.
-        ends = datetime.combine(end_day, end, tzinfo=self.zone).astimezone(UTC)
-        return ends if ends > moment else None
+        today = moment.astimezone(self.zone).date()
+        for day in (today - timedelta(days=1), today):
+            begins = self._moment(day, start)
+            ends = self._moment(day if start < end else day + timedelta(days=1), end)
+            if begins <= moment < ends:
+                return ends
+        return None
+
+    def _moment(self, day: date, wall_clock: time) -> datetime:
+        return datetime.combine(day, wall_clock, tzinfo=self.zone).astimezone(UTC)
 
 
 def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:
@@ -143,15 +146,19 @@ def still_due(rupture: Rupture, due: Due) -> bool:
     return rupture.status is Status.ACTIVE
 
 
+class BadCadence(ValueError):
+    """Check-in intervals must be 1 to 5 numbers of days, each from 1 to 60."""
+
+
 def parse_cadence(text: str) -> Cadence:
-    """`"1,3,7"` → intervals of 1, 3 and 7 days; raises ValueError on anything else."""
-    problem = "check-in intervals are 1 to 5 numbers of days, each above 0 and at most 60, like 1,3,7"
+    """`"1,3,7"` → intervals of 1, 3 and 7 days; raises BadCadence on anything else: 1 to 5 numbers of
+    days, each at least one (a check-in a day is the most Mend will ever ask) and at most 60."""
     try:
         days = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise ValueError(problem) from None
-    if not 0 < len(days) <= 5 or any(not 0 < d <= 60 for d in days):
-        raise ValueError(problem)
+        raise BadCadence(text) from None
+    if not 0 < len(days) <= 5 or any(not 1 <= d <= 60 for d in days):
+        raise BadCadence(text)
     return tuple(timedelta(days=d) for d in days)
 
 

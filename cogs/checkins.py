@@ -44,8 +44,10 @@ from bot.schedule import (
     waking_moment,
 )
 from bot.wording import checkins as words
-from cogs.ui import executor
+from bot.wording import refusals
+from cogs.ui import executor, render
 from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, is_code, partial_thread
+from cogs.ui.executor import show_all_unshown
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ async def answer_followup(interaction: Interaction, button: FollowupButton) -> N
     an answer came, never which)."""
     db = interaction.client.db
     rupture = await db.rupture(button.rupture_id)
+    if rupture is not None and interaction.guild_id not in (None, rupture.guild_id):
+        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))  # a button copied elsewhere
+        return
     if rupture is None or rupture.user_id(button.role) != interaction.user.id:
         owner = rupture.user_id(button.role) if rupture else None
         await executor.answer(interaction, Reply(words.not_your_question(owner)))
@@ -110,6 +115,7 @@ class Checkins(commands.Cog):
         """
         outcomes: Counter[str] = Counter()
         db = self.bot.db
+        await show_all_unshown(self.bot)  # anything Discord could not take before, now that it may
         async with self._sweeping:
             now = self.bot.clock.now()
             while claims := await db.claim_due(now, lease=LEASE, limit=BATCH):
@@ -244,12 +250,7 @@ def _is(due: Due, rupture: Rupture, role: Role | None = None) -> Callable[[disco
     """Whether a message is the item `due` sent for `rupture` (by its buttons, never its words)."""
 
     def matches(message: discord.Message) -> bool:
-        found = [
-            str(getattr(child, "custom_id", None) or getattr(child, "url", None) or "")
-            for row in message.components
-            for child in getattr(row, "children", [row])
-        ]
-        return components.matches(found, due, rupture, role)
+        return components.matches(render.targets(message), due, rupture, role)
 
     return matches
 

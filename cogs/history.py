@@ -85,7 +85,7 @@ async def share(interaction: Interaction, button: ShareButton) -> None:
         return
     if button.choice is Choice.NO:
         await bot.db.withdraw_share(guild_id, me, partner)
-        await interaction.response.edit_message(content=words.NOT_SHARED, view=None)
+        await executor.Responder.of(interaction).update(content=words.NOT_SHARED, view=None)
         return
     now = bot.clock.now()
     zone = await bot.db.zone_of(me)

@@ -12,8 +12,9 @@ from discord.ext import commands
 
 from bot.app import Interaction, MendBot
 from bot.plan import Card, Field, Reply
-from bot.schedule import parse_cadence
+from bot.schedule import BadCadence, parse_cadence
 from bot.servers import DEFAULT_PROTOCOL, GuildSettings
+from bot.wording import opening
 from bot.wording import server as words
 from cogs.repair import protocol_choices
 from cogs.ui import executor
@@ -112,14 +113,14 @@ class MendSettings(commands.GroupCog, group_name="mend", group_description="Your
             changes["member_role_id"] = None if role.is_default() else role.id
         if protocol is not None:
             if protocol not in self.bot.protocols:
-                await executor.answer(interaction, Reply(words.no_such_protocol(protocol)))
+                await executor.answer(interaction, Reply(opening.no_such_protocol(protocol)))
                 return
             changes["default_protocol"] = protocol
         if cadence is not None:
             try:
                 parse_cadence(cadence)
-            except ValueError as error:
-                await executor.answer(interaction, Reply(words.cadence_unchanged(str(error))))
+            except BadCadence:
+                await executor.answer(interaction, Reply(words.BAD_CADENCE))
                 return
             changes["checkin_days"] = ",".join(part.strip() for part in cadence.split(",") if part.strip())
         settings = await self.bot.db.change_guild_settings(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.actions import Action, Leave, Pause, Write
+from bot.actions import Action, Leave, Pause, Write, says_something
 from bot.app import Interaction
 from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
 from bot.events import Refusal
@@ -98,7 +98,7 @@ async def open_form(interaction: Interaction, button: WriteButton) -> None:
 async def submit(interaction: Interaction, form: WriteForm) -> None:
     """A writing form was sent: its `custom_id` says which rupture and turn it is for."""
     text = render.text_of(dict(interaction.data or {})).strip()
-    if not text:
+    if not says_something(text):
         await executor.answer(interaction, Reply(common.EMPTY_FORM))
         return
     await act(interaction, form.rupture_id, Write(text, form.at))

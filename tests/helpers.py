@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import MendBot, point_at_endpoints
+from bot.budget import DEFAULT_RATE
 from bot.events import Change
 from bot.repair import invitation
 from bot.rupture import Phase, Status
@@ -91,6 +92,7 @@ class Harness:
     world: World
     database: Path
     clock: FakeClock
+    global_rate: float = DEFAULT_RATE
     bot: MendBot | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -102,6 +104,7 @@ class Harness:
             database_path=self.database,
             api_base_url=standin.api_url,
             gateway_url=standin.gateway_url,
+            global_rate=self.global_rate,
         )
 
     async def start(self) -> MendBot:

@@ -13,7 +13,7 @@ from bot.storage.connection import Connection, Row
 from bot.storage.ruptures import Ruptures
 
 _WAITING = (
-    f"SELECT {select_of('r')}, o.version AS shown_version, o.work, o.words, o.attempts "
+    f"SELECT {select_of('r')}, o.version AS shown_version, o.work, o.words, o.attempts, o.created_at AS waited_from "
     "FROM outbox o JOIN ruptures r ON r.id = o.rupture_id"
 )
 
@@ -27,6 +27,7 @@ class Unshown:
     work: str
     words: bool
     attempts: int
+    created_at: datetime
 
 
 class Outbox(Ruptures):
@@ -94,4 +95,11 @@ class Outbox(Ruptures):
 
 
 def _unshown(row: Row) -> Unshown:
-    return Unshown(to_rupture(row), row["shown_version"], row["work"], bool(row["words"]), row["attempts"])
+    return Unshown(
+        to_rupture(row),
+        row["shown_version"],
+        row["work"],
+        bool(row["words"]),
+        row["attempts"],
+        from_timestamp(row["waited_from"]),
+    )

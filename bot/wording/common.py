@@ -33,6 +33,15 @@ def when(moment: datetime, style: str = "f") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
+ECHO_LIMIT = 60
+
+
+def quoted(typed: str) -> str:
+    """Something a person typed, quoted back to them: shortened, so a refusal always fits."""
+    shown = typed if len(typed) <= ECHO_LIMIT else typed[: ECHO_LIMIT - 1] + "…"
+    return repr(shown)
+
+
 def problem(kind: Problem) -> str:
     """What went wrong talking to Discord, in words a person can act on."""
     return {

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.plan import Card, Field
-from bot.wording.common import channel, mention, role, when
+from bot.wording.common import channel, mention, quoted, role, when
 
 HOW_IT_WORKS_TITLE = "Mend: repairing a rupture, together"
 PRIVACY_NOTICE = (
@@ -101,7 +101,7 @@ ALREADY_OPEN = "You two already have an open repair; `/repair status` links to i
 
 
 def no_such_protocol(key: str) -> str:
-    return f"There is no way of repairing called {key!r}: choose one from the list."
+    return f"There is no way of repairing called {quoted(key)}: choose one from the list."
 
 
 def not_a_member(user_id: int) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from bot.servers import Readers
-from bot.wording.common import channel, mention, role, when
+from bot.wording.common import channel, mention, quoted, role, when
 
 # Time zone and quiet hours.
 
 
 def unknown_zone(zone: str) -> str:
-    return f"{zone!r} isn't a time zone Mend knows: pick one from the list, like Europe/London."
+    return f"{quoted(zone)} isn't a time zone Mend knows: pick one from the list, like Europe/London."
 
 
 def zone_set(zone: str, local: datetime) -> str:
@@ -50,12 +50,10 @@ SETTINGS_IN_A_SERVER = "Mend's settings belong to a server: use this there."
 MANAGERS_ONLY = "Only people who can manage this server can change Mend's settings. `/mend settings` shows them."
 
 
-def no_such_protocol(key: str) -> str:
-    return f"There is no way of repairing called {key!r}: choose one from the list."
-
-
-def cadence_unchanged(problem: str) -> str:
-    return f"Check-in cadence not changed: {problem}."
+BAD_CADENCE = (
+    "Check-in cadence not changed: check-in intervals are 1 to 5 numbers of days, each at least 1 "
+    "and at most 60, like 1,3,7."
+)
 
 
 SETTINGS_TITLE = "Mend in this server"

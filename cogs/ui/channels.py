@@ -46,8 +46,9 @@ def is_code(error: BaseException, *codes: ErrorCode) -> bool:
 
 
 def slowed_down(error: BaseException) -> bool:
-    """Whether Discord asked Mend to wait (a rate limit), so the same request may work later."""
-    return isinstance(error, discord.RateLimited) or getattr(error, "status", None) == 429
+    """Whether Discord asked Mend to wait (a rate limit), or kept it waiting too long, so the same
+    request may well work later."""
+    return isinstance(error, discord.RateLimited | TimeoutError) or getattr(error, "status", None) == 429
 
 
 def problem_of(error: BaseException) -> Problem:

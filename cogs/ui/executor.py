@@ -43,8 +43,11 @@ log = logging.getLogger(__name__)
 
 ANSWER_BY = 2.5  # seconds: past this, an interaction still working is deferred (Discord allows 3)
 RETRY_TIDY_UP = timedelta(seconds=30)
+SOON = timedelta(seconds=2)
 SHOW_UNSHOWN = "show-unshown"
 OUTBOX_GRACE = timedelta(minutes=2)
+HISTORY_LOOKED_AT = 50
+FOLLOWUP_PATIENCE = 5.0  # seconds a follow-up may wait on Discord before it is shown later instead
 MAX_RETRY = timedelta(minutes=10)
 
 
@@ -151,7 +154,7 @@ async def post(
             options = render.message(message, nonce=None if sent else nonce)
             if isinstance(channel, discord.Webhook):
                 options.pop("nonce", None)
-                sent.append(await channel.send(wait=True, **options))
+                sent.append(await asyncio.wait_for(channel.send(wait=True, **options), FOLLOWUP_PATIENCE))
             else:
                 sent.append(await channel.send(**options))
     except DISCORD_FAILURES:
@@ -329,11 +332,15 @@ async def show_unshown(bot: MendBot, waiting: Unshown) -> bool:
     if rupture.thread_id is None:
         await bot.db.shown(rupture.id, waiting.version)
         return True
-    if rupture.version != waiting.version:
-        # The repair moved on since: show what was written and said, not buttons for a past step.
-        plan = replace(plan, posts=tuple(replace(p, buttons=(), carries_prompt=False) for p in plan.posts))
     thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)
     try:
+        found = await _posted_before(thread, plan, waiting)
+        if found is not None:  # Mend stopped after posting and before noting it
+            await _finish(bot, rupture, waiting.version, replace(plan, posts=plan.posts[-1:]), [found])
+            return True
+        if rupture.version != waiting.version:
+            # The repair moved on since: show what was written and said, not buttons for a past step.
+            plan = replace(plan, posts=tuple(replace(p, buttons=(), carries_prompt=False) for p in plan.posts))
         posted = await post(thread, plan.posts, nonce=f"o{rupture.id:x}v{waiting.version:x}")
     except DISCORD_FAILURES as error:
         if is_code(error, ErrorCode.UNKNOWN_CHANNEL):
@@ -348,17 +355,36 @@ async def show_unshown(bot: MendBot, waiting: Unshown) -> bool:
     return True
 
 
-async def show_all_unshown(bot: MendBot) -> int:
-    """Show everything changes left unshown that may be tried now; how many were shown."""
+async def _posted_before(thread: discord.PartialMessageable, plan: Plan, waiting: Unshown) -> discord.Message | None:
+    """The last of the plan's posts, if it is already in the thread (found by its buttons)."""
+    if not plan.posts or not plan.posts[-1].buttons:
+        return None
+    wanted = {button.target for button in plan.posts[-1].buttons}
+    after = discord.Object(discord.utils.time_snowflake(waiting.created_at - timedelta(minutes=1)))
+    async for message in thread.history(limit=HISTORY_LOOKED_AT, after=after):
+        if wanted <= render.targets(message):
+            return message
+    return None
+
+
+async def show_all_unshown(bot: MendBot, now: datetime | None = None) -> int:
+    """Show everything changes left unshown that may be tried by `now` (real time: the outbox waits
+    on Discord, not on people); how many were shown."""
     count = 0
-    for waiting in await bot.db.unshown(datetime.now(UTC)):
+    for waiting in await bot.db.unshown(now or datetime.now(UTC)):
         count += await show_unshown(bot, waiting)
     return count
 
 
 def _retry_after(error: BaseException) -> timedelta:
-    seconds = getattr(error, "retry_after", None)
-    return timedelta(seconds=float(seconds)) if seconds else RETRY_TIDY_UP
+    """How long Discord asked Mend to wait; soon after a follow-up that waited too long (the channel
+    is another rate limit bucket); else the usual pause before a tidy-up is tried again."""
+    seconds = getattr(error, "retry_after", None)  # discord.RateLimited
+    if seconds is None and isinstance(error, discord.HTTPException) and error.response is not None:
+        seconds = error.response.headers.get("Retry-After")
+    if seconds:
+        return timedelta(seconds=float(seconds))
+    return SOON if isinstance(error, TimeoutError) else RETRY_TIDY_UP
 
 
 async def _quietly(work: Awaitable[object]) -> bool:

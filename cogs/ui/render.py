@@ -98,6 +98,15 @@ def edit(change: Edit, current: Sequence[discord.Embed]) -> dict[str, Any]:
     return options
 
 
+def targets(message: discord.Message) -> set[str]:
+    """The ids and links of a message's buttons."""
+    return {
+        str(getattr(child, "custom_id", None) or getattr(child, "url", None) or "")
+        for row in message.components
+        for child in getattr(row, "children", [row])
+    }
+
+
 def given_back(words: str | None) -> list[discord.Embed]:
     """Words that could not be used, given back privately to the person who wrote them."""
     return embeds(word_cards(words, CONTINUED, title=YOUR_WORDS)) if words else []
@@ -121,9 +130,10 @@ def modal(form: Form) -> discord.ui.Modal:
 
 
 def text_of(submission: dict[str, Any]) -> str:
-    """The text typed into a form's box, from the submission's raw data."""
+    """The text typed into a form's box, from the submission's raw data. A lone surrogate (which no
+    real keyboard makes, and which neither SQLite nor Discord takes) becomes a replacement mark."""
     for component in submission.get("components", []):
         for field in component.get("components") or [component.get("component") or {}]:
             if field.get("custom_id") == "text":
-                return str(field.get("value") or "")
+                return str(field.get("value") or "").encode("utf-8", "replace").decode("utf-8")
     return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.actions import says_something
 from bot.app import MendBot
 from bot.repair import invitation
 from bot.rupture import Rupture
@@ -57,7 +58,7 @@ async def test_any_text_is_posted_whole_with_nothing_pinged_or_refused_plainly(
     opened = await press(world, world.sam, thread, turns.REFLECT_BACK)
     reply = await (await world.sam.submit(opened, text)).reply()
     assert reply.elapsed < 3
-    if not text.strip():
+    if not says_something(text.strip()):  # only spaces or invisible characters would post a blank box
         assert reply.ephemeral and reply.text == common.EMPTY_FORM
         assert where(await mend.db.rupture_in_thread(thread.id)) == before
         return

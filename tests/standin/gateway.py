@@ -53,11 +53,14 @@ class Connection:
         async with self._lock:
             if self.socket.closed:
                 return
-            if self._compressor is None:
-                await self.socket.send_str(text)
-            else:
-                data = self._compressor.compress(text.encode()) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
-                await self.socket.send_bytes(data)
+            try:
+                if self._compressor is None:
+                    await self.socket.send_str(text)
+                else:
+                    data = self._compressor.compress(text.encode()) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
+                    await self.socket.send_bytes(data)
+            except ConnectionResetError:
+                return  # the bot went away mid-frame (killed): the session waits to be resumed
 
 
 @dataclass

@@ -102,6 +102,7 @@ class Fault:
     times: int = 1
     where: dict[str, str] = field(default_factory=dict)
     public_only: bool = False  # only messages everyone in the channel would see (not ephemeral ones)
+    scope: str = "user"  # a 429's scope: "global" answers as the global rate limit does
 
     def matches(self, params: dict[str, str], body: Any) -> bool:
         if self.public_only and isinstance(body, dict) and (body.get("flags") or 0) & Message.EPHEMERAL:
@@ -212,6 +213,7 @@ class StandIn:
         self.tally = Tally()
         self.reject_at_gateway: set[str] = set()
         self.holds: dict[tuple[str, str], Hold] = {}
+        self._numbered_hold: tuple[int, Hold] | None = None
         self._nonces: dict[tuple[int, int, str], Message] = {}
         self._dms: dict[int, Channel] = {}
         self._command_ids = itertools.count(1)
@@ -364,6 +366,7 @@ class StandIn:
         retry_after: float = 0.0,
         times: int = 1,
         public_only: bool = False,
+        scope: str = "user",
         **where: object,
     ) -> None:
         """Answer the next `times` matching requests with an error instead of serving them.
@@ -372,7 +375,8 @@ class StandIn:
         """
         if self.spec is not None and not self.spec.has_operation(template, method):
             raise ValueError(f"{method} {template} is not a Discord route")
-        fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()}, public_only)
+        where_ = {k: str(v) for k, v in where.items()}
+        fault = Fault(status, code, message, retry_after, times, where_, public_only, scope)
         self.faults[(method.upper(), template)].append(fault)
 
     def forget_history(self) -> None:
@@ -386,6 +390,19 @@ class StandIn:
         held = Hold(after_handling)
         self.holds[(method.upper(), template)] = held
         return held
+
+    def hold_nth(self, count: int, *, after_handling: bool) -> Hold:
+        """Hold the `count`th request from now, whatever its route, until the test releases it."""
+        held = Hold(after_handling)
+        self._numbered_hold = (len(self.requests) + count, held)
+        return held
+
+    def _nth_hold(self, number: int) -> Hold | None:
+        if self._numbered_hold is not None and self._numbered_hold[0] == number:
+            held = self._numbered_hold[1]
+            self._numbered_hold = None
+            return held
+        return None
 
     def snapshot(self) -> Tally:
         """The tally now, to measure a stretch of a test against with `since`."""
@@ -470,7 +487,7 @@ class StandIn:
             )
             self.requests.append(record)
             self.by_route[(request.method, template)].append(record)
-            hold = self.holds.pop((request.method, template), None)
+            hold = self.holds.pop((request.method, template), None) or self._nth_hold(len(self.requests))
             if hold is not None and not hold.after_handling:
                 hold.arrived.set()
                 await hold.release.wait()
@@ -1025,6 +1042,8 @@ def _error(error: DiscordError) -> web.Response:
 
 
 def _fault_response(fault: Fault) -> web.Response:
+    if fault.status == 429 and fault.scope == "global":
+        return global_429(fault.retry_after)
     if fault.status == 429:
         body = {"message": "You are being rate limited.", "retry_after": fault.retry_after, "global": False}
         response = _json(body, status=429)

@@ -12,6 +12,7 @@ from bot.actions import DEFAULT_CADENCE
 from bot.protocols import Role
 from bot.rupture import Due, FollowUp, Rupture, Seat, Status
 from bot.schedule import (
+    BadCadence,
     Waking,
     break_over,
     checkin_sent,
@@ -125,9 +126,9 @@ def test_quiet_hours_covering_the_whole_day_still_end_somewhere() -> None:
 
 def test_cadence_settings_parse() -> None:
     assert parse_cadence("1, 3, 7") == DEFAULT_CADENCE
-    assert parse_cadence("0.5") == (timedelta(hours=12),)
-    for bad in ("", "0", "1,x", "1,2,3,4,5,6", "90"):
-        with pytest.raises(ValueError, match="check-in intervals"):
+    assert parse_cadence("1.5") == (timedelta(hours=36),)
+    for bad in ("", "0", "1,x", "1,2,3,4,5,6", "90", "0.5", "1e-9", "nan", "inf"):
+        with pytest.raises(BadCadence):
             parse_cadence(bad)
 
 
@@ -139,3 +140,12 @@ def test_far_apart_zones_with_no_shared_waking_hours_still_get_their_check_in() 
     assert woken - moment < timedelta(days=1), "delayed, never dropped"
     assert waking_moment(woken, [new_york, shanghai]) == woken, "and once it comes, it goes out"
     assert new_york.quiet_until(woken) is None or shanghai.quiet_until(woken) is None
+
+
+def test_the_repeated_hour_after_quiet_hours_began_is_quiet() -> None:
+    person = Waking(NEW_YORK, time(1, 30), time(9, 0))
+    # 2026-11-01: 01:30 EDT (05:30 UTC) starts the quiet hours; at 02:00 EDT the clocks go back to 01:00.
+    assert person.quiet_until(utc(2026, 11, 1, 5, 29)) is None, "01:29 EDT, before they begin"
+    assert person.quiet_until(utc(2026, 11, 1, 6, 10)) == utc(2026, 11, 1, 14, 0), "01:10 EST, the repeated hour"
+    assert person.quiet_until(utc(2026, 11, 1, 13, 59)) == utc(2026, 11, 1, 14, 0)
+    assert person.quiet_until(utc(2026, 11, 1, 14, 0)) is None
