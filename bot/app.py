@@ -1,4 +1,4 @@
-"""The Mend bot: a typed `commands.Bot` whose start-up opens the database and loads the cogs."""
+"""The Mend bot: a typed `commands.Bot` whose start-up checks and opens the database, then loads the cogs."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
+from bot.startup import StartupError, open_database
 from bot.storage import Database
+from bot.storage.files import FileLock
 from bot.wording.common import SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,9 @@ class MendTree(app_commands.CommandTree["MendBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[MendBot]) -> bool:
         self.client.track_current_task()
+        command = interaction.command
+        kind = "autocomplete" if interaction.type is discord.InteractionType.autocomplete else None
+        metrics.interaction_started(interaction.id, kind or f"/{command.qualified_name if command else '?'}")
         return True
 
     async def on_error(self, interaction: discord.Interaction[MendBot], error: app_commands.AppCommandError) -> None:
@@ -74,12 +80,15 @@ class MendBot(commands.Bot):
             tree_cls=MendTree,
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=30.0,
+            http_trace=metrics.http_trace(),
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._schedule = schedule
         self._db: Database | None = None
+        self._lock: FileLock | None = None
+        self._metrics: metrics.MetricsServer | None = None
         self.protocols: dict[str, Protocol] = {}
         self._in_flight: set[asyncio.Task[Any]] = set()
 
@@ -91,16 +100,40 @@ class MendBot(commands.Bot):
     @property
     def db(self) -> Database:
         if self._db is None:
-            raise RuntimeError("the database is opened in setup_hook")
+            raise RuntimeError("the database is opened by open(), before logging in")
         return self._db
 
-    async def setup_hook(self) -> None:
+    @property
+    def lock(self) -> FileLock:
+        if self._lock is None:
+            raise RuntimeError("the lock is taken by open(), before logging in")
+        return self._lock
+
+    async def open(self) -> None:
+        """The start-up checks, the database and the protocols, before anything contacts Discord.
+
+        Raises `StartupError`, `StorageError` or `ProtocolError` with the sentence to show.
+        """
+        if self._db is not None:
+            return
         self.settings.prepare_database_folder()
-        self._db = await Database.open(self.settings.database_path)
-        applied = await self._db.migrate()
-        if applied:
-            log.info("Applied migrations: %s", ", ".join(applied))
+        opened = await open_database(self.settings.database_path)
+        self._db, self._lock = opened.db, opened.lock
+        if opened.applied:
+            log.info("Applied migrations: %s", ", ".join(opened.applied))
         self.protocols = load_protocols()
+        if self.schedules and self.settings.metrics_port is not None:
+            self._metrics = metrics.MetricsServer(lambda: self.db.backlog(self.clock.now()))
+            try:
+                await self._metrics.start(self.settings.metrics_host, self.settings.metrics_port)
+            except OSError as error:
+                raise StartupError(
+                    f"METRICS_PORT {self.settings.metrics_port} on {self.settings.metrics_host} cannot be used "
+                    f"({error.strerror}): choose another port, or leave METRICS_PORT empty."
+                ) from None
+
+    async def setup_hook(self) -> None:
+        await self.open()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.schedules:
@@ -111,9 +144,18 @@ class MendBot(commands.Bot):
     ) -> None:
         """Run `job` every `every` on the one scheduler: runs never overlap, missed runs collapse into
         one, and a run up to an hour late still happens (APScheduler's default grace is one second).
+        A shutdown lets a running job finish, like an interaction, or stops it quietly after the grace.
         """
+
+        async def run() -> None:
+            self.track_current_task()
+            try:
+                await job()
+            except asyncio.CancelledError:
+                log.info("Stopped %s for the shutdown; what it had claimed is taken up again later", job_id)
+
         self.scheduler.add_job(
-            job,
+            run,
             "interval",
             seconds=every.total_seconds(),
             id=job_id,
@@ -129,27 +171,47 @@ class MendBot(commands.Bot):
             self.scheduler.remove_job(job_id)
 
     def track_current_task(self) -> None:
-        """Note the running interaction handler, so that a shutdown lets it finish first."""
+        """Note the running interaction handler or job, so that a shutdown lets it finish first."""
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
     async def close(self) -> None:
+        """Let running interactions and jobs finish (stopping them after a grace), then close Discord,
+        the scheduler, the metrics server, the database and its lock, in that order."""
+        if self.scheduler.running:
+            self.scheduler.pause()
         running = {task for task in self._in_flight if task is not asyncio.current_task()}
         if running:
-            log.info("Letting %d interaction(s) finish before closing", len(running))
-            await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            log.info("Letting %d interaction(s) and job(s) finish before closing", len(running))
+            _, late = await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        metrics.gateway_connected(False)
+        if self._metrics is not None:
+            await self._metrics.stop()
+            self._metrics = None
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def run_until_closed(self) -> None:
-        """Log in, sync commands if they changed since the last sync, and stay connected."""
+        """Check and open the database, log in, sync commands if they changed since the last sync,
+        and stay connected."""
+        await self.open()
         await self.login(self.settings.token)
+        from cogs.ui.channels import invite_url  # the Discord layer builds on this module
+
+        log.info("Invite Mend to a server with %s", invite_url(self.application_id or 0))
         await self.sync_commands(self.settings.dev_guild_id, force=False)
         await self.connect()
 
@@ -177,14 +239,22 @@ class MendBot(commands.Bot):
         log.info("Removed the commands synced to server %s", guild_id)
 
     async def on_ready(self) -> None:
+        metrics.gateway_connected(True)
         if self.user is not None:
             log.info("Mend is connected as %s, in %d server(s).", self.user, len(self.guilds))
         # Everything loaded so far lives as long as the bot: keep the collector from re-scanning it,
         # which otherwise shows up as pauses of tens of milliseconds under load.
         gc.freeze()
 
+    async def on_resumed(self) -> None:
+        metrics.gateway_connected(True)
+
+    async def on_disconnect(self) -> None:
+        metrics.gateway_connected(False)
+
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Log an unexpected error with its context and tell the person, privately, in plain words."""
+        metrics.interaction_failed(interaction.id)
         original = getattr(error, "original", error)
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None

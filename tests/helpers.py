@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.app import MendBot, point_at_endpoints
 from bot.events import Change
@@ -159,17 +160,12 @@ def bot_environment(world: World, folder: Path, **overrides: str) -> dict[str, s
 SPAWNED: list[asyncio.subprocess.Process] = []
 
 
-async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str) -> asyncio.subprocess.Process:
-    """`python -m bot …` as its own process (killed after the test if it is still running)."""
+async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str, **options: Any) -> asyncio.subprocess.Process:
+    """`python -m bot …` as its own process (killed after the test if it is still running); `options`
+    go to `asyncio.create_subprocess_exec` (stdout and stderr are pipes unless they say otherwise)."""
+    streams = {"stdout": asyncio.subprocess.PIPE, "stderr": asyncio.subprocess.PIPE}
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *arguments,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "bot", *arguments, cwd=cwd, env=env, **(streams | options)
     )
     SPAWNED.append(process)
     return process

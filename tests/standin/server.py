@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.standin.gateway import Gateway
-from tests.standin.spec import Spec
+from tests.standin.spec import load_spec
 from tests.standin.world import (
     Channel,
     ChannelType,
@@ -184,7 +184,7 @@ class StandIn:
     def __init__(self, *, clock: Callable[[], datetime] = now_utc, validate: bool = True) -> None:
         self.clock = clock
         self.snowflakes = Snowflakes(clock)
-        self.spec = Spec() if validate else None
+        self.spec = load_spec() if validate else None
         self.gateway = Gateway(self)
         self.applications: dict[str, Application] = {}
         self.users: dict[int, User] = {}
