@@ -94,7 +94,12 @@ def explain(error: BaseException, path: Path) -> str:
     where = repr(str(path))
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     number = getattr(error, "errno", None)
-    if isinstance(error, DamagedError) or code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+    if code == sqlite3.SQLITE_NOTADB:
+        return (
+            f"The database file {where} is not a SQLite database ({error}): correct DATABASE_PATH if it points "
+            f"at the wrong file, or restore your latest backup with `{RESTORE}`."
+        )
+    if isinstance(error, DamagedError) or code == sqlite3.SQLITE_CORRUPT:
         return (
             f"The database file {where} is damaged ({error}): restore your latest backup with `{RESTORE}` "
             "(it keeps the damaged file beside it)."

@@ -128,6 +128,11 @@ def _open_existing(path: Path, *, read_only: bool = False) -> sqlite3.Connection
 
 
 def _check(connection: sqlite3.Connection, path: Path) -> None:
-    [(finding,)] = connection.execute("PRAGMA quick_check(1)").fetchall()
+    try:
+        [(finding,)] = connection.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise
+        finding = str(error)
     if finding != "ok":
         raise DamagedError(f"{str(path)!r}: {' '.join(str(finding).split())}")

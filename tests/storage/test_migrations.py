@@ -73,3 +73,11 @@ async def test_misnamed_migration_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"named NNNN_lowercase_name\.sql"):
         await database.migrate(folder)
     await database.close()
+
+
+async def test_no_migrations_found_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    database = await Database.open(tmp_path / "mend.sqlite3")
+    with pytest.raises(StorageError, match=r"^no database migrations were found in the installed package: reinstall"):
+        await database.migrate(tmp_path / "migrations")
+    await database.close()
