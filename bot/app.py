@@ -7,6 +7,7 @@ import gc
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,18 +19,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import metrics
+from bot.budget import GlobalBudget
 from bot.clock import Clock, SystemClock
+from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
 from bot.startup import StartupError, open_database
 from bot.storage import Database
 from bot.storage.files import FileLock
-from bot.wording.common import SOMETHING_WENT_WRONG
+from bot.wording.common import BUSY, SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.components", "cogs.repair", "cogs.checkins", "cogs.mend", "cogs.privacy")
+EXTENSIONS = ("cogs.components", "cogs.repair", "cogs.checkins", "cogs.mend", "cogs.privacy", "cogs.recovery")
 COMMANDS_HASH_KEY = "synced_commands"
 SHUTDOWN_GRACE = 10.0
 MISFIRE_GRACE = 3600
@@ -73,6 +76,7 @@ class MendBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, schedule: bool = True) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Mend never uses voice
+        budget = GlobalBudget(settings.global_rate)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -80,8 +84,9 @@ class MendBot(commands.Bot):
             tree_cls=MendTree,
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=30.0,
-            http_trace=metrics.http_trace(),
+            http_trace=metrics.watch(budget.trace()),
         )
+        self.budget = budget
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
@@ -90,7 +95,9 @@ class MendBot(commands.Bot):
         self._lock: FileLock | None = None
         self._metrics: metrics.MetricsServer | None = None
         self.protocols: dict[str, Protocol] = {}
+        self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self._background: set[asyncio.Task[Any]] = set()
 
     @property
     def schedules(self) -> bool:
@@ -144,18 +151,9 @@ class MendBot(commands.Bot):
     ) -> None:
         """Run `job` every `every` on the one scheduler: runs never overlap, missed runs collapse into
         one, and a run up to an hour late still happens (APScheduler's default grace is one second).
-        A shutdown lets a running job finish, like an interaction, or stops it quietly after the grace.
         """
-
-        async def run() -> None:
-            self.track_current_task()
-            try:
-                await job()
-            except asyncio.CancelledError:
-                log.info("Stopped %s for the shutdown; what it had claimed is taken up again later", job_id)
-
         self.scheduler.add_job(
-            run,
+            self._stoppable(job_id, job),
             "interval",
             seconds=every.total_seconds(),
             id=job_id,
@@ -166,9 +164,43 @@ class MendBot(commands.Bot):
             replace_existing=True,
         )
 
+    def run_once(self, job_id: str, after: timedelta, job: Callable[[], Awaitable[object]]) -> None:
+        """Run `job` once, `after` from now (real time: it waits on Discord, not on people)."""
+        self.scheduler.add_job(
+            self._stoppable(job_id, job),
+            "date",
+            run_date=datetime.now(UTC) + after,
+            id=job_id,
+            misfire_grace_time=MISFIRE_GRACE,
+            replace_existing=True,
+        )
+
+    def _stoppable(self, job_id: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """`job`, run so that a shutdown lets it finish like an interaction, or stops it quietly after
+        the grace (APScheduler would log the cancellation as a failure, with a traceback)."""
+
+        async def run() -> None:
+            self.track_current_task()
+            try:
+                await job()
+            except asyncio.CancelledError:
+                log.info("Stopped %s for the shutdown; what it had begun is taken up again later", job_id)
+
+        return run
+
     def stop_running(self, job_id: str) -> None:
         if self.scheduler.get_job(job_id) is not None:
             self.scheduler.remove_job(job_id)
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        """Hold a reference to a background task until it ends, and log it if it fails."""
+        self._background.add(task)
+        task.add_done_callback(self._forget_background)
+
+    def _forget_background(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("A background task failed", exc_info=task.exception())
 
     def track_current_task(self) -> None:
         """Note the running interaction handler or job, so that a shutdown lets it finish first."""
@@ -176,6 +208,12 @@ class MendBot(commands.Bot):
         if task is not None:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
+
+    async def settled(self) -> None:
+        """Wait for the interactions being answered now to finish."""
+        running = {task for task in self._in_flight if task is not asyncio.current_task()}
+        if running:
+            await asyncio.wait(running)
 
     async def close(self) -> None:
         """Let running interactions and jobs finish (stopping them after a grace), then close Discord,
@@ -193,6 +231,7 @@ class MendBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
+        self.painter.close()
         metrics.gateway_connected(False)
         if self._metrics is not None:
             await self._metrics.stop()
@@ -253,22 +292,30 @@ class MendBot(commands.Bot):
         metrics.gateway_connected(False)
 
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
-        """Log an unexpected error with its context and tell the person, privately, in plain words."""
+        """Tell the person, privately and in plain words, that it did not work, giving back anything
+        they wrote. A busy or full database is expected (one line in the log); anything else is a bug
+        (logged with its traceback and context)."""
+        from cogs.ui import executor, render  # the Discord layer builds on this module
+
         metrics.interaction_failed(interaction.id)
         original = getattr(error, "original", error)
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
-        log.error(
-            "Error in %s (user %s, guild %s, channel %s)",
-            command or custom_id or interaction.type.name,
-            interaction.user.id,
-            interaction.guild_id,
-            interaction.channel_id,
-            exc_info=original,
-        )
-        from cogs.ui.executor import answer  # the Discord layer builds on this module
-
-        await answer(interaction, Reply(SOMETHING_WENT_WRONG))
+        where = command or custom_id or interaction.type.name
+        busy = isinstance(original, sqlite3.OperationalError)
+        if busy:
+            log.warning("The database could not take %s now: %s", where, original)
+        else:
+            log.error(
+                "Error in %s (user %s, guild %s, channel %s)",
+                where,
+                interaction.user.id,
+                interaction.guild_id,
+                interaction.channel_id,
+                exc_info=original,
+            )
+        written = render.text_of(dict(interaction.data or {})).strip() or None
+        await executor.answer(interaction, Reply(BUSY if busy else SOMETHING_WENT_WRONG, words=written))
 
 
 Interaction = discord.Interaction[MendBot]

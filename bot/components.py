@@ -233,6 +233,18 @@ class EraseButton:
 
 
 @dataclass(frozen=True)
+class ShareButton:
+    """Choose to share the picture of one's history with the other person in it (or, `NO`, not any more)."""
+
+    partner_id: int
+    choice: Choice
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:share:{self.partner_id}:{self.choice.value}"
+
+
+@dataclass(frozen=True)
 class ResourcesButton:
     @property
     def custom_id(self) -> str:
@@ -252,6 +264,7 @@ Component = (
     | FollowupButton
     | ConsentButton
     | EraseButton
+    | ShareButton
     | ResourcesButton
 )
 
@@ -305,6 +318,10 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
     "erase": (
         re.compile(rf"mend:erase:(?P<who>{_ID}):(?P<what>yes|no)", re.ASCII),
         lambda m: EraseButton(int(m["who"]), Choice(m["what"])),
+    ),
+    "share": (
+        re.compile(rf"mend:share:(?P<who>{_ID}):(?P<what>yes|no)", re.ASCII),
+        lambda m: ShareButton(int(m["who"]), Choice(m["what"])),
     ),
     "resources": (re.compile("mend:resources"), lambda m: ResourcesButton()),
 }

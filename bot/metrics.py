@@ -100,8 +100,10 @@ def health() -> tuple[bool, dict[str, object]]:
     }
 
 
-def http_trace() -> aiohttp.TraceConfig:
-    """Watches every answer Discord gives to discord.py (REST, webhooks and interaction callbacks)."""
+def watch(trace: aiohttp.TraceConfig) -> aiohttp.TraceConfig:
+    """Add to discord.py's HTTP trace a look at every answer Discord gives (REST, webhooks and
+    interaction callbacks): rate limits, server errors, and when each interaction's first answer landed.
+    """
 
     async def on_request_end(
         session: aiohttp.ClientSession, context: SimpleNamespace, params: aiohttp.TraceRequestEndParams
@@ -115,7 +117,6 @@ def http_trace() -> aiohttp.TraceConfig:
             if started is not None:
                 ANSWER_SECONDS.observe(time.monotonic() - started)
 
-    trace = aiohttp.TraceConfig()
     trace.on_request_end.append(on_request_end)
     return trace
 

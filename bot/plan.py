@@ -52,7 +52,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Card:
-    """One embed."""
+    """One embed; `written` when its text is what a person wrote (Mend keeps none of that)."""
 
     text: str
     title: str | None = None
@@ -60,6 +60,7 @@ class Card:
     byline: Byline | None = None
     footer: str | None = None
     fields: tuple[Field, ...] = ()
+    written: bool = False
 
     def __len__(self) -> int:
         """Characters as Discord counts them towards a message's 6000."""
@@ -94,6 +95,7 @@ class Post:
     pings: bool = False
     carries_prompt: bool = False
     carries_commitment_of: Role | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,11 @@ class Edit:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a private answer."""
+    """A file sent with a message or a private answer; `description` is its alt text."""
 
     filename: str
     data: bytes
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,10 +132,12 @@ class Reply:
 
 @dataclass(frozen=True)
 class Undo:
-    """How to put a change back when the thread could not be told of it."""
+    """How to put a change back when the thread could not be told of it: the rupture as it was (and
+    a private answer to keep again), the pressed message as it was, and the words to give back."""
 
     restore: Rupture
     keep_private: tuple[Role, str] | None = None
+    own: Edit | None = None
     words: str | None = None
 
 
@@ -144,6 +149,15 @@ class Plan:
     reply: Reply | None = None
     undo: Undo | None = None
 
+    @property
+    def tells_the_thread(self) -> bool:
+        return bool(self.posts or self.edits or self.archive)
+
+    @property
+    def holds_words(self) -> bool:
+        """Whether the thread part carries what a person wrote."""
+        return any(card.written for post in self.posts for card in post.cards)
+
 
 def word_cards(text: str, more: str, *, title: str | None = None, byline: Byline | None = None) -> list[Card]:
     """Cards for someone's words: split at Discord's description limit, never cut; the cards after the
@@ -151,7 +165,7 @@ def word_cards(text: str, more: str, *, title: str | None = None, byline: Byline
     size = EMBED_DESCRIPTION_LIMIT
     chunks = [text[i : i + size] for i in range(0, len(text), size)] or [""]
     return [
-        Card(chunk, title=title, byline=byline) if index == 0 else Card(chunk, footer=more)
+        Card(chunk, title=title, byline=byline, written=True) if index == 0 else Card(chunk, footer=more, written=True)
         for index, chunk in enumerate(chunks)
     ]
 

@@ -39,6 +39,7 @@ from bot.events import (
     WrotePrivately,
 )
 from bot.plan import Button, Byline, Card, Edit, Plan, Reply, Tone, Undo, pack, word_cards
+from bot.posts import invitation
 from bot.prompts import prompt, retired_invitation_buttons
 from bot.protocols import Protocol, Role
 from bot.rupture import Phase, Progress, Rupture, Status, current_step, turn
@@ -80,13 +81,29 @@ def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
     elif named is not None:
         buttons = (Button.to(AcknowledgeButton(rupture.id, rupture.position, named), words.ACKNOWLEDGE),)
     posts = pack(cards, buttons, carries_prompt=new_prompt, carries_commitment_of=None if new_prompt else named)
+    edits = _edits(change, protocol, actor, retire=new_prompt or change.has(Closed))
     return Plan(
         posts=posts if cards else (),
-        edits=_edits(change, protocol, actor, retire=new_prompt or change.has(Closed)),
+        edits=edits,
         archive=change.has(Closed),
         reply=_reply(change, actor),
-        undo=None if _stands(change) else Undo(change.before, _held(change), _words_of(change, actor)),
+        undo=None if _stands(change) else _undo(change, protocol, actor, edits),
     )
+
+
+def _undo(change: Change, protocol: Protocol, actor: Actor, edits: tuple[Edit, ...]) -> Undo:
+    """Put the rupture back, keep again any private answer the change erased, give the pressed prompt
+    its buttons (and, where it was refreshed, its card) back, and return the person's words."""
+    before, old = change.before, change.rupture.prompt_message_id
+    own: Edit | None = None
+    if old is not None and before.phase is Phase.INVITATION:
+        own = Edit(old, buttons=invitation(before, protocol).buttons)
+    elif old is not None:
+        card, buttons = prompt(before, protocol)
+        refreshed = any(edit.message_id == old and edit.last_card is not None for edit in edits)
+        own = Edit(old, buttons=buttons, last_card=card if refreshed else None)
+    held = change.held_private[0] if change.held_private else None
+    return Undo(before, held, own, _words_of(change, actor))
 
 
 def plan_refusal(rupture: Rupture, protocol: Protocol, refusal: Refusal, words_given: str | None = None) -> Plan:
@@ -240,11 +257,6 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
 def _stands(change: Change) -> bool:
     """Declining and stepping away always work, even when the thread cannot be told."""
     return any(isinstance(e, Closed) and e.outcome in (Status.DECLINED, Status.LEFT) for e in change.events)
-
-
-def _held(change: Change) -> tuple[Role, str] | None:
-    """A private answer this change erased, to keep again if the change is undone."""
-    return change.held_private[0] if change.held_private else None
 
 
 def _words_of(change: Change, actor: Actor) -> str | None:

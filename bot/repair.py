@@ -153,7 +153,7 @@ def _decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, co
         return _collect(touched, protocol, role, action, context)
     if rupture.phase is Phase.RECOGNITION:
         assert isinstance(action, Press)
-        return _recognise(touched, role, action.move)
+        return _recognise(touched, role, action.move, now)
     if rupture.phase is Phase.COMMITMENTS:
         return _commit(touched, role, action)
     return _speak(touched, protocol, role, action)
@@ -220,7 +220,8 @@ def _answer_checkin(rupture: Rupture, role: Role, action: AnswerCheckin | Snooze
     okay = replace(rupture.with_seat(role, replace(rupture.seat(role), okay=True)), updated_at=now)
     if not okay.seat(role.other).okay:
         return Change(rupture, okay, (SaidOkay(role),))
-    resolved = replace(okay, status=Status.RESOLVED, phase=Phase.COMMITMENTS).with_seats(progress=Progress.NONE)
+    resolved = replace(okay, status=Status.RESOLVED, phase=Phase.COMMITMENTS, resolved_at=now)
+    resolved = resolved.with_seats(progress=Progress.NONE)
     return Change(rupture, resolved, (SaidOkay(role), Resolved(through_checkin=True), NewPrompt(resolved.position)))
 
 
@@ -266,13 +267,13 @@ def _collect(rupture: Rupture, protocol: Protocol, role: Role, action: Action, c
     return replace(_moved(marked, protocol, rupture.step + 1, revealed), erase_private=True)
 
 
-def _recognise(rupture: Rupture, role: Role, move: Move) -> Decision:
+def _recognise(rupture: Rupture, role: Role, move: Move, now: datetime) -> Decision:
     understood = move is Move.UNDERSTOOD
     progress = Progress.UNDERSTOOD if understood else Progress.NOT_YET
     marked = rupture.with_seat(role, replace(rupture.seat(role), progress=progress))
     answered = Recognised(role, understood)
     if marked.first.progress is Progress.UNDERSTOOD and marked.second.progress is Progress.UNDERSTOOD:
-        resolved = replace(marked, status=Status.RESOLVED, phase=Phase.COMMITMENTS)
+        resolved = replace(marked, status=Status.RESOLVED, phase=Phase.COMMITMENTS, resolved_at=now)
         return Change(rupture, resolved, (answered, Resolved(through_checkin=False), NewPrompt(resolved.position)))
     return Change(rupture, marked, (answered,))
 

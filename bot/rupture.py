@@ -123,6 +123,8 @@ class Rupture:
     checkin_stage: int = 0
     checkins_stopped: bool = False
     invite_reminded: bool = False
+    resolved_at: datetime | None = None
+    checkins_sent: int = 0
     version: int = 0
 
     @property

@@ -6,11 +6,12 @@ read their quiet hours, so daylight-saving changes are handled by the zone datab
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.actions import DEFAULT_CADENCE, Cadence
 from bot.protocols import Role
@@ -22,6 +23,14 @@ DEFAULT_QUIET_END = time(9, 0)
 INVITE_REMINDER_AFTER = timedelta(days=1)
 FOLLOWUP_AFTER = timedelta(days=3)
 _MAX_SHIFTS = 8
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """A person's IANA time zone by its name; UTC when none was set (or the name is no longer known)."""
+    if name:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(name)
+    return UTC_ZONE
 
 
 def schedule_next(rupture: Rupture, cadence: Cadence = DEFAULT_CADENCE) -> Rupture:
@@ -92,11 +101,15 @@ def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:
 
 
 def checkin_sent(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
-    """After a check-in: the next one comes after the next, longer interval; after the last, none."""
+    """After a check-in: the next one comes after the next, longer interval; after the last, none.
+
+    The stage starts again with any activity; `checkins_sent` counts every check-in the repair had.
+    """
     stage = rupture.checkin_stage + 1
+    sent = replace(rupture, checkin_stage=stage, checkins_sent=rupture.checkins_sent + 1)
     if stage >= len(cadence):
-        return replace(rupture, checkin_stage=stage, due_at=None, due=None)
-    return replace(rupture, checkin_stage=stage, due_at=now + cadence[stage], due=Due.CHECKIN)
+        return replace(sent, due_at=None, due=None)
+    return replace(sent, due_at=now + cadence[stage], due=Due.CHECKIN)
 
 
 def reminder_sent(rupture: Rupture) -> Rupture:

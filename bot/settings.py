@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from bot.budget import DEFAULT_RATE
+
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 TRACE = 5
 """Below DEBUG: everything, the libraries' own debug logs included (their payloads redacted)."""
@@ -34,6 +36,7 @@ SETTINGS = (
     ("LOG_FILE", "none", "also log to this file, rotated at 10 MB with 5 old files kept"),
     ("METRICS_PORT", "none", "serve Prometheus metrics at /metrics and a health check at /healthz"),
     ("METRICS_HOST", "127.0.0.1", "the address the metrics port listens on"),
+    ("GLOBAL_RATE", f"{DEFAULT_RATE:g}", "REST requests a second Mend allows itself (Discord's limit is 50)"),
     ("DISCORD_API_BASE_URL", "discord.com", "send REST requests elsewhere (a proxy, or the tests' stand-in)"),
     ("DISCORD_GATEWAY_URL", "discord.com", "connect to the gateway elsewhere (likewise)"),
     ("NO_COLOR", "unset", "any value: plain logs even on a terminal (they are plain when not on one)"),
@@ -58,6 +61,7 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     api_base_url: str | None = None
     gateway_url: str | None = None
+    global_rate: float = DEFAULT_RATE
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], *, needs_token: bool = True) -> Settings:
@@ -93,6 +97,7 @@ class Settings:
             metrics_host=value("METRICS_HOST") or "127.0.0.1",
             api_base_url=_url("DISCORD_API_BASE_URL", value("DISCORD_API_BASE_URL"), ("http", "https")),
             gateway_url=_url("DISCORD_GATEWAY_URL", value("DISCORD_GATEWAY_URL"), ("ws", "wss")),
+            global_rate=_rate(value("GLOBAL_RATE")),
         )
 
     @property
@@ -126,6 +131,18 @@ def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     if raw not in allowed:
         raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}.")
     return raw
+
+
+def _rate(raw: str) -> float:
+    if not raw:
+        return DEFAULT_RATE
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 50:
+        raise SettingsError(f"GLOBAL_RATE must be a number of requests a second above 0 and at most 50, not {raw!r}.")
+    return rate
 
 
 def _snowflake(name: str, raw: str) -> int | None:

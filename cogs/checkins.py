@@ -79,7 +79,8 @@ async def answer_followup(interaction: Interaction, button: FollowupButton) -> N
         return await db.save(Change(current, followup_answered(current, button.role))) is not None or None
 
     await compare_and_set(record)
-    await interaction.response.edit_message(content=words.followup_thanks(button.answer.value), embed=None, view=None)
+    thanks = words.followup_thanks(button.answer.value)
+    await executor.Responder.of(interaction).update(content=thanks, embed=None, view=None)
 
 
 class Checkins(commands.Cog):

@@ -26,6 +26,7 @@ from bot.components import (
     LeaveButton,
     OfferBreak,
     ResourcesButton,
+    ShareButton,
     TakeBreak,
     TurnButton,
     WriteButton,
@@ -33,7 +34,7 @@ from bot.components import (
 )
 from bot.plan import Reply
 from bot.wording import common
-from cogs import checkins, privacy, repair, turns
+from cogs import checkins, history, privacy, repair, turns
 from cogs.ui import executor
 
 
@@ -56,6 +57,8 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await repair.consent(interaction, component)
         case EraseButton():
             await privacy.erase(interaction, component)
+        case ShareButton():
+            await history.share(interaction, component)
         case ResourcesButton():
             await privacy.show_resources(interaction)
         case None:
@@ -107,6 +110,7 @@ class Components(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: Interaction) -> None:
+        executor.Responder.of(interaction).watch()
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is discord.InteractionType.modal_submit:

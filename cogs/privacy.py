@@ -39,11 +39,11 @@ async def erase(interaction: Interaction, button: EraseButton) -> None:
         await executor.answer(interaction, Reply(words.NOT_YOUR_DATA))
         return
     if button.choice is Choice.NO:
-        await interaction.response.edit_message(content=words.KEPT, view=None)
+        await executor.Responder.of(interaction).update(content=words.KEPT, view=None)
         return
-    await interaction.response.defer()
+    await executor.defer(interaction)
     await erase_person(interaction.client, button.user_id)
-    await interaction.edit_original_response(content=words.ERASED, view=None)
+    await executor.Responder.of(interaction).update(content=words.ERASED, view=None)
 
 
 async def erase_person(bot: MendBot, user_id: int) -> None:

@@ -20,8 +20,17 @@ from bot.servers import DEFAULT_PROTOCOL, GuildSettings
 from bot.wording import opening
 from bot.wording.common import problem
 from cogs import turns
+from cogs.history import show as show_history
 from cogs.ui import executor
-from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, archive_quietly, is_code, missing_permissions, problem_of
+from cogs.ui.channels import (
+    DISCORD_FAILURES,
+    ErrorCode,
+    archive_quietly,
+    is_code,
+    missing_permissions,
+    partial_thread,
+    problem_of,
+)
 
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 STATUS_LIMIT = 25
@@ -103,6 +112,10 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
         card = Card("", title=opening.STATUS_TITLE, fields=tuple(fields))
         await executor.answer(interaction, Reply(cards=(card,), buttons=tuple(pick_up)))
 
+    @app_commands.command(name="history", description="Your repairs over the past year, in a picture (only you see it)")
+    async def history(self, interaction: Interaction) -> None:
+        await show_history(interaction)
+
     @app_commands.command(name="pause", description="Take a break from a repair (20 minutes up to a day)")
     async def pause(self, interaction: Interaction) -> None:
         rupture = await rupture_here(interaction)
@@ -129,7 +142,7 @@ def protocol_choices(bot: MendBot, typed: str) -> list[app_commands.Choice[str]]
 async def consent(interaction: Interaction, button: ConsentButton) -> None:
     """Continue (or not) after reading who can see a private thread; the topic rides in the message."""
     if button.choice is Choice.NO:
-        await interaction.response.edit_message(content=opening.NOTHING_STARTED, embed=None, view=None)
+        await executor.Responder.of(interaction).update(content=opening.NOTHING_STARTED, embed=None, view=None)
         return
     guild = interaction.guild
     if guild is None:
@@ -244,11 +257,7 @@ async def open_repair(
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
         )
         await bot.db.attach_thread(rupture.id, thread.id)
-        rupture = replace(rupture, thread_id=thread.id)
-        await thread.add_user(interaction.user)
-        await thread.add_user(partner)
-        posts = (invitation_post(rupture, bot.protocols[protocol_key]),)
-        posted = await executor.post(thread, posts)
+        await welcome(bot, replace(rupture, thread_id=thread.id))
     except DISCORD_FAILURES as error:
         await bot.db.forget_reservation(rupture.id)
         if thread is not None:
@@ -258,14 +267,27 @@ async def open_repair(
         else:
             await _tell(interaction, opening.could_not_open(problem(problem_of(error))))
         return
-    await executor.record(bot, rupture, posts, posted)
     await _tell(interaction, opening.opened(thread.id, partner.id))
+
+
+async def welcome(bot: MendBot, rupture: Rupture) -> None:
+    """Add both people to the rupture's thread and post the invitation there, then note it. Safe to
+    repeat: finishing an opening that Mend stopped in the middle of is the same steps."""
+    assert rupture.thread_id is not None
+    for person in (rupture.first.user_id, rupture.second.user_id):
+        if person is not None:
+            await bot.http.add_user_to_thread(rupture.thread_id, person)
+    thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)
+    invitation = invitation_post(rupture, bot.protocols[rupture.protocol])
+    [message] = await executor.post(thread, (invitation,), nonce=f"i{rupture.id:x}")
+    await bot.db.shown(rupture.id, rupture.version, prompt=message.id)
 
 
 async def _tell(interaction: Interaction, sentence: str) -> None:
     """Answer the person who is opening a repair: in the consent message if that's where they are."""
-    if interaction.type is discord.InteractionType.component and interaction.response.is_done():
-        await interaction.edit_original_response(content=sentence, embed=None, view=None)
+    responder = executor.Responder.of(interaction)
+    if interaction.type is discord.InteractionType.component and responder.answered:
+        await responder.update(content=sentence, embed=None, view=None)
     else:
         await executor.answer(interaction, Reply(sentence))
 

@@ -14,6 +14,7 @@ from bot.actions import Action, Leave, Pause, Write
 from bot.app import Interaction
 from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
 from bot.events import Refusal
+from bot.outbox import to_text
 from bot.plan import Button, Reply, Style
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.prompts import writer_form
@@ -21,6 +22,7 @@ from bot.protocols import Protocol
 from bot.repair import BREAK_LENGTHS, can, decide
 from bot.retry import compare_and_set
 from bot.rupture import Rupture
+from bot.storage.ruptures import Outgoing
 from bot.wording import common, refusals
 from bot.wording import turns as words
 from cogs.ui import executor, render
@@ -29,7 +31,7 @@ from cogs.ui import executor, render
 async def act(interaction: Interaction, rupture_id: int, action: Action) -> None:
     """Decide, save with compare-and-set, then show it; every outcome answers the person.
 
-    The change is committed before anyone is told (the thread post is the telling).
+    The change is committed, with what the thread is to be told of it, before anyone is told.
     """
     bot = interaction.client
     written = action.text if isinstance(action, Write) else None
@@ -44,12 +46,14 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         if isinstance(decision, Refusal):
             await executor.perform(interaction, plan_refusal(rupture, protocol, decision, written))
             return True
-        await executor.defer(interaction)
-        saved = await bot.db.save(decision)
+        plan = plan_change(decision, protocol, actor_of(interaction))
+        outgoing = (
+            Outgoing(to_text(plan), plan.holds_words, executor.unclaimed_from()) if plan.tells_the_thread else None
+        )
+        saved = await bot.db.save(decision, outgoing)
         if saved is None:
             return None
-        change = replace(decision, rupture=saved)
-        await executor.perform(interaction, plan_change(change, protocol, actor_of(interaction)), change)
+        await executor.perform(interaction, plan, replace(decision, rupture=saved))
         return True
 
     if await compare_and_set(attempt) is None:
@@ -87,8 +91,8 @@ async def permitted(interaction: Interaction, rupture_id: int, action: Action) -
 async def open_form(interaction: Interaction, button: WriteButton) -> None:
     """Open the form for the current writing turn, if it is this person's turn."""
     loaded = await permitted(interaction, button.rupture_id, Write("", button.at))
-    if loaded is not None:
-        await interaction.response.send_modal(render.modal(writer_form(*loaded)))
+    if loaded is not None and not await executor.Responder.of(interaction).form(render.modal(writer_form(*loaded))):
+        await executor.answer(interaction, Reply(words.BUSY_FORM))
 
 
 async def submit(interaction: Interaction, form: WriteForm) -> None:
@@ -132,7 +136,7 @@ async def leave(interaction: Interaction, button: LeaveButton) -> None:
     elif button.step is LeaveStep.CONFIRM:
         await act(interaction, button.rupture_id, button.action)
     else:
-        await interaction.response.edit_message(content=words.STAYING, view=None)
+        await executor.Responder.of(interaction).update(content=words.STAYING, view=None)
 
 
 def actor_of(interaction: Interaction) -> Actor:

@@ -134,6 +134,11 @@ class Harness:
                 await self._task
         self.bot = None
 
+    async def settled(self) -> None:
+        """Wait until Mend has finished every interaction it is answering (a point to check files at)."""
+        assert self.bot is not None
+        await self.bot.settled()
+
     async def restart(self) -> MendBot:
         await self.stop()
         return await self.start()

@@ -31,3 +31,11 @@ def test_the_interactions_benchmark_runs() -> None:
         assert path in result.stdout
     assert "RSS mend" in result.stdout
     assert "callbacks later than 3 s: 0" in result.stdout
+
+
+def test_the_history_benchmark_runs() -> None:
+    command = [sys.executable, "bench/history.py", "--smoke"]
+    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for figure in ("deferral", "follow-up with the picture", "picture in the pool", "PNG", "longest event-loop block"):
+        assert figure in result.stdout

@@ -10,7 +10,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.storage.connection import Connection, DamagedError, StorageError
+from bot.storage.history import Histories
 from bot.storage.migrations import MIGRATIONS, migrate, migration_names, schema_version
+from bot.storage.outbox import Outbox
 from bot.storage.people import People
 from bot.storage.servers import Servers
 from bot.storage.sweep import Sweep
@@ -18,7 +20,7 @@ from bot.storage.sweep import Sweep
 __all__ = ["MIGRATIONS", "DamagedError", "Database", "StorageError", "migration_names"]
 
 
-class Database(Sweep, People, Servers):
+class Database(Sweep, Outbox, People, Servers, Histories):
     """Mend's database: open it, migrate it, then use the stores' methods."""
 
     def __init__(self, connection: Connection) -> None:

@@ -90,9 +90,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("checkin_stage", "checkin_stage", swept=True),
     Column("checkins_stopped", "checkins_stopped", FLAG),
     Column("invite_reminded", "invite_reminded", FLAG, swept=True),
+    Column("resolved_at", "resolved_at", MAYBE_MOMENT),
+    Column("checkins_sent", "checkins_sent", swept=True),
     Column("version", "version", changes=False),
 )
 SELECT = ", ".join(column.name for column in COLUMNS)
+
+
+def select_of(table: str) -> str:
+    """`SELECT`'s columns named with their table, for queries that join another table."""
+    return ", ".join(f"{table}.{column.name}" for column in COLUMNS)
+
+
 CHANGED = tuple(column for column in COLUMNS if column.changes)
 SWEPT = tuple(column for column in COLUMNS if column.swept)
 PAIR = tuple(column for column in COLUMNS if column.name in ("first_id", "second_id"))

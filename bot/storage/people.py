@@ -123,6 +123,9 @@ class People(Ruptures):
             blocks = await work.all("SELECT blocked_hash, created_at FROM blocks WHERE blocker_id = ?", (user_id,))
             memberships = await work.all("SELECT * FROM memberships WHERE user_id = ?", (user_id,))
             audit = await work.all("SELECT * FROM settings_audit WHERE actor_id = ?", (user_id,))
+            shares = await work.all(
+                "SELECT guild_id, partner_id, chosen_at FROM history_shares WHERE user_id = ?", (user_id,)
+            )
         return {
             "person": [dict(row) for row in people],
             "ruptures": [your_part(row, user_id) for row in ruptures],
@@ -130,11 +133,13 @@ class People(Ruptures):
             "blocks_you_made": [dict(row) for row in blocks],
             "servers_you_were_seen_in": [dict(row) for row in memberships],
             "settings_changes_you_made": [dict(row) for row in audit],
+            "history_shares_you_chose": [dict(row) for row in shares],
         }
 
     async def erase(self, user_id: int, ruptures: Iterable[Rupture]) -> None:
-        """Erase a person: their settings, blocks, answers, and (as `ruptures`, already anonymised by
-        the domain) their place in every rupture; then scrub the WAL so no old copy lingers.
+        """Erase a person: their settings, blocks, answers, choices to share a history (and others'
+        choices to share with them), and (as `ruptures`, already anonymised by the domain) their
+        place in every rupture; then scrub the WAL so no old copy lingers.
         """
         async with self._sql.transaction() as work:
             for rupture in ruptures:
@@ -146,6 +151,7 @@ class People(Ruptures):
                 "DELETE FROM people WHERE user_id = ?",
             ):
                 await work.run(statement, (user_id,))
+            await work.run("DELETE FROM history_shares WHERE user_id = ? OR partner_id = ?", (user_id, user_id))
         await self._sql.scrub()
 
 

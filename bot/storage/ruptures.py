@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.actions import Context
+from bot.clock import to_timestamp
 from bot.events import Change
 from bot.protocols import Role
 from bot.repair import thread_gone
@@ -37,6 +38,16 @@ _SAVE = (
     f"UPDATE ruptures SET {RELEASE_IF_DUE_CHANGED}, {', '.join(f'{c.name} = :{c.name}' for c in CHANGED)}, "
     "version = version + 1 WHERE id = :rupture_id AND version = :expected"
 )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What the thread is yet to be told of a change (`bot.outbox` text), whether it holds words, and
+    from when anything else may show it if the one showing it now stops (outbox times are real time)."""
+
+    work: str
+    words: bool
+    not_before: datetime
 
 
 class Ruptures:
@@ -92,25 +103,22 @@ class Ruptures:
         """Complete a reservation: its thread now exists."""
         await self._sql.run("UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id))
 
+    async def forget_unopened(self) -> int:
+        """At start-up: reservations whose thread never arrived (Mend stopped while opening them)."""
+        return await self._sql.run("DELETE FROM ruptures WHERE thread_id IS NULL AND version = 0")
+
+    async def unwelcomed(self) -> list[Rupture]:
+        """Invited ruptures whose thread exists but whose invitation was never posted (Mend stopped
+        in between), to finish at start-up."""
+        rows = await self._sql.all(
+            f"SELECT {SELECT} FROM ruptures WHERE status = 'invited' AND thread_id IS NOT NULL "
+            "AND prompt_message_id IS NULL"
+        )
+        return [to_rupture(row) for row in rows]
+
     async def forget_reservation(self, rupture_id: int) -> None:
         """Drop a rupture whose opening failed before anyone could act on it."""
         await self._sql.run("DELETE FROM ruptures WHERE id = ? AND version = 0", (rupture_id,))
-
-    async def note_messages(
-        self, rupture: Rupture, message_id: int, *, prompt: bool, commitment_of: Role | None
-    ) -> None:
-        """Record which message carries the new prompt (or a commitment) once it is posted.
-
-        Guarded by the version it was posted for, and not a change itself: the version stays.
-        """
-        names = (["prompt_message_id"] if prompt else []) + (
-            [f"{commitment_of.value}_commitment_message_id"] if commitment_of else []
-        )
-        if names:
-            await self._sql.run(
-                f"UPDATE ruptures SET {', '.join(f'{name} = ?' for name in names)} WHERE id = ? AND version = ?",
-                (*[message_id] * len(names), rupture.id, rupture.version),
-            )
 
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
@@ -165,15 +173,16 @@ class Ruptures:
         cadence = cadence_from(days["checkin_days"] if days else None)
         return Context(now, cadence, {Role(row["role"]): str(row["text"]) for row in sealed})
 
-    async def save(self, change: Change) -> Rupture | None:
+    async def save(self, change: Change, outbox: Outgoing | None = None) -> Rupture | None:
         """Apply `change` if the rupture is still at the version it was decided on; None if it moved on.
 
-        A change without private answers is one UPDATE (atomic on its own); one that keeps or erases
-        private answers is a transaction, and erasing also scrubs the WAL.
+        `outbox` is what the thread is to be told of it, committed with it (see `bot.outbox`). A
+        change with nothing else to store is one UPDATE (atomic on its own); otherwise it is a
+        transaction, and erasing private answers also scrubs the WAL.
         """
         new, expected = change.rupture, change.before.version
         parameters = {**values(new, CHANGED), "rupture_id": new.id, "expected": expected}
-        if change.keep_private is None and not change.erase_private:
+        if change.keep_private is None and not change.erase_private and outbox is None:
             if await self._sql.run(_SAVE, parameters) != 1:
                 return None
         else:
@@ -188,6 +197,19 @@ class Ruptures:
                     )
                 if change.erase_private:
                     await work.run("DELETE FROM sealed_answers WHERE rupture_id = ?", (new.id,))
+                if outbox is not None:
+                    await work.run(
+                        "INSERT INTO outbox (rupture_id, version, created_at, not_before, words, work) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            new.id,
+                            expected + 1,
+                            to_timestamp(new.updated_at),
+                            to_timestamp(outbox.not_before),
+                            int(outbox.words),
+                            outbox.work,
+                        ),
+                    )
             if change.erase_private:
                 await self._sql.scrub()
         self._note_written(new.id, expected + 1)

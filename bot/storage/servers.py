@@ -80,7 +80,7 @@ class Servers:
         """Erase everything held for a server, and the people Mend knows only from it; then scrub the WAL."""
         async with self._sql.transaction() as work:
             found = await _footprint(work, guild_id)
-            for table in ("ruptures", "guild_settings", "settings_audit", "memberships"):
+            for table in ("ruptures", "guild_settings", "settings_audit", "memberships", "history_shares"):
                 await work.run(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
             for table, column in (("people", "user_id"), ("blocks", "blocker_id")):
                 await work.many(f"DELETE FROM {table} WHERE {column} = ?", [(user,) for user in found.people])

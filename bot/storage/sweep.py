@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.actions import Cadence
 from bot.clock import from_timestamp, to_timestamp
 from bot.rupture import Rupture
-from bot.schedule import UTC_ZONE, Claim, Handled, Outcome, Waking
+from bot.schedule import Claim, Handled, Outcome, Waking, zone_named
 from bot.servers import cadence_from
 from bot.storage.columns import SELECT, SWEPT, to_rupture, values
 from bot.storage.connection import Connection, Row
@@ -43,6 +41,7 @@ class Sweep(Ruptures):
             rows = await work.all(
                 f"SELECT {SELECT}, due_attempts, due_first_claimed_at FROM ruptures "
                 "WHERE due_at <= ? AND due_blocked = 0 AND (due_lease_until IS NULL OR due_lease_until <= ?) "
+                "AND thread_id IS NOT NULL "
                 "ORDER BY due_at LIMIT ?",
                 (stamp, stamp, limit),
             )
@@ -140,10 +139,7 @@ class Sweep(Ruptures):
 
 
 def _waking(row: Row) -> Waking:
-    zone = UTC_ZONE
-    if row["timezone"]:
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo(row["timezone"])
+    zone = zone_named(row["timezone"])
     start, end = row["quiet_start"], row["quiet_end"]
     if start is None or end is None:
         return Waking(zone)

@@ -50,6 +50,7 @@ SOMETHING_WENT_WRONG = (
     "Something went wrong on Mend's side, and it has been logged. Nothing you had already "
     "posted is lost; please try again in a moment."
 )
+BUSY = "Mend is very busy for a moment and couldn't save that. Nothing changed; please try again shortly."
 UNKNOWN_BUTTON = "This button isn't one Mend knows any more, so nothing happened."
 UNKNOWN_FORM = "This form isn't one Mend can use any more; nothing was posted."
 EMPTY_FORM = "Nothing was posted: the box was empty."

@@ -28,7 +28,7 @@ def guide(protocols: Iterable[tuple[str, str]]) -> Card:
             "happens in every close relationship, often, even between people who feel secure with "
             "each other. It isn't a failure. What matters is the **repair**: coming back to it, "
             "hearing each other, and finding your way back. Each repair makes the bond a little "
-            "sturdier, and Mend counts repairs, not calm days."
+            "sturdier, and Mend counts repairs, not calm days: `/repair history` shows you yours, privately."
         ),
         fields=(
             Field(

@@ -267,6 +267,11 @@ def confirm_leave(other: int | None, thread: int | None) -> str:
 STAYING = "Okay, nothing has changed."
 
 # When the thread could not be told.
+BUSY_FORM = "Mend took too long to open the form this time; please press the button again."
+SHOWN_SOON = (
+    "Discord asked Mend to slow down for a moment. What you did is saved, and it will appear in the "
+    "thread shortly, with nothing more needed from you."
+)
 THREAD_DELETED = "This repair's thread has been deleted, so the repair is closed."
 SEVERAL_PRESSES = "Several presses arrived at once; please try again."
 

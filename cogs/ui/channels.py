@@ -51,13 +51,18 @@ def is_code(error: BaseException, *codes: ErrorCode) -> bool:
     return isinstance(error, discord.HTTPException) and error.code in codes
 
 
+def slowed_down(error: BaseException) -> bool:
+    """Whether Discord asked Mend to wait (a rate limit), so the same request may work later."""
+    return isinstance(error, discord.RateLimited) or getattr(error, "status", None) == 429
+
+
 def problem_of(error: BaseException) -> Problem:
     """What went wrong talking to Discord, as far as a person needs to know."""
     if isinstance(error, discord.Forbidden):
         return Problem.FORBIDDEN
     if isinstance(error, discord.NotFound):
         return Problem.GONE
-    if isinstance(error, discord.RateLimited) or getattr(error, "status", None) == 429:
+    if slowed_down(error):
         return Problem.SLOW_DOWN
     if isinstance(error, discord.HTTPException):
         return Problem.BAD_ANSWER
@@ -75,14 +80,19 @@ async def find_thread(client: discord.Client, thread_id: int) -> discord.Thread 
     return channel if isinstance(channel, discord.Thread) else None
 
 
-async def archive_quietly(client: discord.Client, thread_id: int) -> None:
-    """Archive a repair's thread (the bot created it, so it may); a failure is only logged."""
+async def archive_quietly(client: discord.Client, thread_id: int) -> bool:
+    """Archive a repair's thread (the bot created it, so it may); a failure is only logged. Whether
+    it is archived now (or gone, so there is nothing left to archive)."""
     try:
         thread = await find_thread(client, thread_id)
         if thread is not None and not thread.archived:
             await thread.edit(archived=True)
+    except discord.NotFound:
+        return True
     except DISCORD_FAILURES as error:
         log.warning("Could not archive thread %s: %s", thread_id, error)
+        return False
+    return True
 
 
 def missing_permissions(channel: discord.TextChannel) -> list[str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import discord
 
-from bot.plan import Attachment, Button, Card, Post, Style, Tone, word_cards
+from bot.plan import Attachment, Button, Card, Edit, Post, Style, Tone, word_cards
 from bot.prompts import Form
 from bot.wording.common import CONTINUED, YOUR_WORDS
 
@@ -65,6 +65,8 @@ def message(post: Post, *, nonce: str | None = None) -> dict[str, Any]:
         options["content"] = post.content
     if post.buttons:
         options["view"] = view(post.buttons)
+    if post.attachment is not None:
+        options["file"] = file(post.attachment)
     if nonce is not None:
         options["nonce"] = nonce
     return options
@@ -80,7 +82,20 @@ class SpecFile(discord.File):
 
 
 def file(attachment: Attachment) -> discord.File:
-    return SpecFile(io.BytesIO(attachment.data), filename=attachment.filename)
+    return SpecFile(io.BytesIO(attachment.data), filename=attachment.filename, description=attachment.description)
+
+
+def edit(change: Edit, current: Sequence[discord.Embed]) -> dict[str, Any]:
+    """The keyword arguments of `edit` for an earlier message whose embeds are `current`."""
+    made = list(current)
+    if change.last_card is not None:
+        made[-1:] = [embed(change.last_card)]
+    if change.footer is not None and made:
+        made[-1] = made[-1].copy().set_footer(text=change.footer)
+    options: dict[str, Any] = {"view": view(change.buttons), "allowed_mentions": NO_PINGS}
+    if change.last_card is not None or change.footer is not None:
+        options["embeds"] = made
+    return options
 
 
 def given_back(words: str | None) -> list[discord.Embed]:

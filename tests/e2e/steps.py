@@ -165,3 +165,11 @@ async def sweep(mend: MendBot) -> Counter[str]:
 def checkins(world: World, thread: Channel) -> list[Message]:
     """The check-ins Mend posted in a thread, oldest first."""
     return titled(world, thread, checkin_words.CHECKIN_TITLE)
+
+
+async def look_back(world: World, person: Person) -> Message:
+    """`/repair history`: the private answer that follows its "thinking…" (the picture takes a moment)."""
+    sent = await person.slash("repair history", world.general)
+    thinking = await sent.reply()
+    assert thinking.ephemeral
+    return await sent.followup(timeout=20)

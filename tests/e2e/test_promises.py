@@ -15,9 +15,10 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 
 from bot.app import MendBot
 from bot.rupture import Status
+from bot.wording import history as history_words
 from bot.wording import opening, turns
 from bot.wording import privacy as privacy_words
-from tests.e2e.steps import open_repair, posted, press, started_repair, write
+from tests.e2e.steps import look_back, open_repair, posted, press, started_repair, write
 from tests.helpers import FakeClock, Harness, World
 
 # Where an export puts each table's rows; the tables left out hold nothing about a person.
@@ -28,8 +29,13 @@ EXPORTED = {
     "blocks": "blocks_you_made",
     "memberships": "servers_you_were_seen_in",
     "settings_audit": "settings_changes_you_made",
+    "history_shares": "history_shares_you_chose",
 }
-NOTHING_PERSONAL = {"meta": "Mend's own notes", "guild_settings": "a server's choices, with no person in them"}
+NOT_EXPORTED = {
+    "meta": "Mend's own notes",
+    "guild_settings": "a server's choices, with no person in them",
+    "outbox": "what a thread has yet to be shown, held only until it is (seconds, unless Discord is down)",
+}
 
 
 async def test_mend_asks_discord_for_the_guilds_intent_and_nothing_else(world: World, mend: MendBot) -> None:
@@ -91,13 +97,15 @@ async def test_an_export_holds_something_from_every_table_that_can_hold_somethin
     await posted(world, thread, "Step 2 of")
     await write(world, owner, thread, turns.WRITE_PRIVATELY, "Scared, and alone.")
     await posted(world, thread, "has written")
+    history = await look_back(world, owner)
+    await (await owner.press(history, history_words.share_with("Alex"))).reply()
 
     reply = await (await owner.slash("privacy export", world.general)).reply()
     assert reply.message is not None
     exported = json.loads(reply.message.files["mend-data.json"])
     with sqlite3.connect(harness.database) as raw:
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables - {"sqlite_sequence"} == set(EXPORTED) | set(NOTHING_PERSONAL), (
+    assert tables - {"sqlite_sequence"} == set(EXPORTED) | set(NOT_EXPORTED), (
         "a table was added: export what it holds about a person, or say why it holds nothing"
     )
     assert {table: bool(exported[key]) for table, key in EXPORTED.items()} == dict.fromkeys(EXPORTED, True)

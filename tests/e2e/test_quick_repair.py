@@ -33,7 +33,7 @@ async def test_a_quick_repair_from_invitation_to_close(world: World, mend: MendB
     await write(world, alex, thread, turns.WRITE, "Of course you were drained.")
 
     first = await write(world, alex, thread, turns.WRITE_PRIVATELY, "I'll ask for help sooner.")
-    assert first.type == 6
+    assert first.type == 7, "the prompt is updated in the answer itself"
     await world.standin.until(lambda: "has written" in world.standin.messages(thread)[-1].text)
     assert all("ask for help sooner" not in m.text for m in world.standin.messages(thread))
     await write(world, sam, thread, turns.WRITE_PRIVATELY, "I'll say when I'm drained.")

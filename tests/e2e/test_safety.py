@@ -30,6 +30,7 @@ async def test_resources_are_private_everywhere_and_leave_no_trace(world: World,
         "blocks_you_made": [],
         "servers_you_were_seen_in": [],
         "settings_changes_you_made": [],
+        "history_shares_you_chose": [],
     }
 
 

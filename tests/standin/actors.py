@@ -234,6 +234,7 @@ class Person:
             payload["message"] = message.payload(channel.guild_id)
         pending = Pending(interaction_id, token, kind, self.application, self.user, guild, channel, message, payload)
         standin.pending[token] = pending
+        standin.tally.interactions += 1
         pending.callback.add_done_callback(lambda f: self._remember_modal(f, pending))
         await standin.gateway.dispatch(self.application, "INTERACTION_CREATE", payload)
         return Sent(pending, standin)

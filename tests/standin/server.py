@@ -15,13 +15,15 @@ import json
 import secrets
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
+from tests.standin.files import upload_problems
 from tests.standin.gateway import Gateway
+from tests.standin.limits import GlobalLimit, Tally, global_429, is_exempt
 from tests.standin.spec import load_spec
 from tests.standin.world import (
     Channel,
@@ -99,8 +101,11 @@ class Fault:
     retry_after: float = 0.0
     times: int = 1
     where: dict[str, str] = field(default_factory=dict)
+    public_only: bool = False  # only messages everyone in the channel would see (not ephemeral ones)
 
-    def matches(self, params: dict[str, str]) -> bool:
+    def matches(self, params: dict[str, str], body: Any) -> bool:
+        if self.public_only and isinstance(body, dict) and (body.get("flags") or 0) & Message.EPHEMERAL:
+            return False
         return all(params.get(key) == value for key, value in self.where.items())
 
 
@@ -135,6 +140,13 @@ class Pending:
     original: Message | None = None
     deferred: int | None = None
     followups: asyncio.Queue[Message] = field(default_factory=asyncio.Queue)
+    followed_up: list[Message] = field(default_factory=list)  # every follow-up, kept after it is read
+
+    @property
+    def answered_privately(self) -> bool:
+        """Whether the person got a private answer: an ephemeral callback or follow-up."""
+        private = self.callback.done() and self.callback.result().ephemeral
+        return private or any(message.ephemeral for message in self.followed_up)
 
 
 @dataclass
@@ -196,6 +208,8 @@ class StandIn:
         self.faults: dict[tuple[str, str], deque[Fault]] = defaultdict(deque)
         self.pending: dict[str, Pending] = {}
         self.late_callbacks: list[float] = []
+        self.global_limit = GlobalLimit()
+        self.tally = Tally()
         self.reject_at_gateway: set[str] = set()
         self.holds: dict[tuple[str, str], Hold] = {}
         self._nonces: dict[tuple[int, int, str], Message] = {}
@@ -349,6 +363,7 @@ class StandIn:
         message: str = "stand-in fault",
         retry_after: float = 0.0,
         times: int = 1,
+        public_only: bool = False,
         **where: object,
     ) -> None:
         """Answer the next `times` matching requests with an error instead of serving them.
@@ -357,7 +372,7 @@ class StandIn:
         """
         if self.spec is not None and not self.spec.has_operation(template, method):
             raise ValueError(f"{method} {template} is not a Discord route")
-        fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()})
+        fault = Fault(status, code, message, retry_after, times, {k: str(v) for k, v in where.items()}, public_only)
         self.faults[(method.upper(), template)].append(fault)
 
     def forget_history(self) -> None:
@@ -371,6 +386,15 @@ class StandIn:
         held = Hold(after_handling)
         self.holds[(method.upper(), template)] = held
         return held
+
+    def snapshot(self) -> Tally:
+        """The tally now, to measure a stretch of a test against with `since`."""
+        return replace(self.tally)
+
+    def since(self, earlier: Tally) -> Tally:
+        """What happened since `earlier` (a copy of `tally` taken then): interactions, requests
+        under the global limit, global 429s; `.per_interaction` is the ratio the global limit cares for."""
+        return self.tally.minus(earlier)
 
     def calls(self, method: str, template: str) -> list[Recorded]:
         """The recorded requests to one route, oldest first."""
@@ -468,12 +492,18 @@ class StandIn:
         if problems:
             self.violations.extend(problems)
             return _error(DiscordError(400, 50035, "Invalid Form Body: " + "; ".join(problems)))
-        needs_token = not template.startswith(("/interactions/", "/webhooks/"))
+        needs_token = not is_exempt(template)
+        if needs_token and call.application is not None:
+            self.tally.global_limited += 1
+            retry_after = self.global_limit.retry_after(call.application.id, monotonic())
+            if retry_after is not None:
+                self.tally.global_429s += 1
+                return global_429(retry_after)
         if needs_token and call.application is None:
             return _error(DiscordError(401, 0, "401: Unauthorized"))
         if not needs_token and record.authorized:
             self.violations.append(f"{method} {template} was sent with an Authorization header")
-        fault = self._take_fault(method, template, call.params)
+        fault = self._take_fault(method, template, call.params, call.body)
         if fault is not None and fault.status == 0:
             # A connection reset: the client gets no answer at all.
             if call.request.transport is not None:
@@ -486,12 +516,12 @@ class StandIn:
         except DiscordError as error:
             return _error(error)
 
-    def _take_fault(self, method: str, template: str, params: dict[str, str]) -> Fault | None:
+    def _take_fault(self, method: str, template: str, params: dict[str, str], body: Any) -> Fault | None:
         queue = self.faults.get((method, template))
         if not queue:
             return None
         for fault in queue:
-            if fault.matches(params):
+            if fault.matches(params, body):
                 fault.times -= 1
                 if fault.times <= 0:
                     queue.remove(fault)
@@ -627,7 +657,7 @@ class StandIn:
         if kind == 4:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
             message.interaction_id = pending.id
-            message.files = call.files
+            self._attach(message, call.files, data)
             pending.original = message
         elif kind == 5:
             loading = {"flags": (data.get("flags") or 0) | _LOADING}
@@ -636,9 +666,11 @@ class StandIn:
         elif kind in (6, 7):
             if not from_component:
                 raise DiscordError(400, 40004, "This interaction type cannot update a message")
-            pending.original, pending.deferred = pending.message, kind
             if kind == 7 and pending.message is not None:
+                if pending.channel.id not in self.channels:
+                    raise unknown("Message", 10008)
                 message = self._edit(pending.message, data)
+            pending.original, pending.deferred = pending.message, kind
         elif kind == 8:
             if pending.type != 4:
                 raise DiscordError(400, 50035, "Only autocomplete interactions take choices")
@@ -670,9 +702,15 @@ class StandIn:
         data = call.body
         if pending.deferred == 5 and pending.original is not None and pending.original.flags & _LOADING:
             message = self._edit(pending.original, {**data, "flags": pending.original.flags & ~_LOADING})
-        else:
+        elif (data.get("flags") or 0) & Message.EPHEMERAL:
             message = self._post(pending.channel, pending.application.bot, data, visible_to=pending.user)
-        message.files = call.files
+        else:
+            if pending.channel.id not in self.channels:
+                raise unknown("Channel", 10003)
+            message = self._post(pending.channel, pending.application.bot, data)
+            await self._unarchive(pending.channel)
+        self._attach(message, call.files, data)
+        pending.followed_up.append(message)
         await pending.followups.put(message)
         return _json(message.payload(pending.channel.guild_id))
 
@@ -829,12 +867,18 @@ class StandIn:
         if guild is not None and not guild.permissions_in(bot.id, channel) & Permission.EMBED_LINKS:
             body.pop("embeds", None)
         message = self._post(channel, bot, body)
+        self._attach(message, call.files, body)
         if nonce is not None:
             self._nonces[(bot.id, channel.id, str(nonce))] = message
+        await self._unarchive(channel)
+        return _json(message.payload(channel.guild_id))
+
+    async def _unarchive(self, channel: Channel) -> None:
+        """A message in an archived thread brings it back (`threads.mdx`)."""
+        guild = self.guild_of(channel)
         if channel.is_thread and channel.archived and guild is not None:
             channel.archived = False
             await self._to_guild_bots(guild, "THREAD_UPDATE", channel.payload())
-        return _json(message.payload(channel.guild_id))
 
     def _message(self, call: Call) -> tuple[Channel, Message]:
         channel = self._channel(call)
@@ -906,6 +950,13 @@ class StandIn:
         channel.messages[message.id] = message
         self._channel_changed(channel.id)
         return message
+
+    def _attach(self, message: Message, files: dict[str, bytes], data: dict[str, Any]) -> None:
+        """Keep the files uploaded with a message, with each one's description (its alt text)."""
+        self.violations.extend(upload_problems(files))
+        message.files = files
+        described = [a for a in data.get("attachments") or [] if a.get("description")]
+        message.descriptions = {a["filename"]: a["description"] for a in described}
 
     def _channel_changed(self, channel_id: int) -> None:
         tick = self._channel_ticks.pop(channel_id, None)

@@ -171,6 +171,7 @@ class Message:
     edited_at: datetime | None = None
     interaction_id: int | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # each file's alt text
 
     EPHEMERAL = 1 << 6
 
@@ -197,6 +198,7 @@ class Message:
                     "size": len(content),
                     "url": f"https://cdn.invalid/{name}",
                     "proxy_url": f"https://cdn.invalid/{name}",
+                    **({"description": self.descriptions[name]} if name in self.descriptions else {}),
                 }
                 for index, (name, content) in enumerate(self.files.items())
             ],

@@ -25,6 +25,7 @@ from bot.components import (
     LeaveStep,
     OfferBreak,
     ResourcesButton,
+    ShareButton,
     TakeBreak,
     TurnButton,
     WriteButton,
@@ -50,6 +51,7 @@ EVERY_KIND: list[Component] = [
     *(FollowupButton(7, role, answer) for role in Role for answer in FollowupAnswer),
     ConsentButton(123456789012345678, "parent-child", Choice.YES),
     EraseButton(123456789012345678, Choice.NO),
+    *(ShareButton(123456789012345678, choice) for choice in Choice),
     ResourcesButton(),
 ]
 
@@ -67,6 +69,8 @@ def test_every_component_survives_its_custom_id(component: Component) -> None:
         "mend:turn:1:٠:write:0:ready",
         "mend:break:1:２０",  # full-width digits
         "mend:erase:１:yes",
+        "mend:share:１２:yes",
+        "mend:share:12:maybe",
         "mend:turn:1:0:write:0:ready-first",
         "mend:turn:1:0:bogus:0:ready",
         "mend:checkin:1:later",

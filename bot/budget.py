@@ -1,0 +1,81 @@
+"""One budget for every request Discord's global rate limit binds, shared by the whole process.
+
+Discord allows each bot 50 requests a second in all, across every server; interaction callbacks
+and interaction-token webhooks are exempt. The budget is a token bucket refilled at a configured
+rate (below 50, to leave room); a global 429 pauses it for the time Discord asks. It plugs into
+discord.py's HTTP session as an aiohttp trace, so every request goes through it, whoever makes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import aiohttp
+
+DEFAULT_RATE = 40.0
+DISCORD_LIMIT = 50
+_EXEMPT = ("/interactions/", "/webhooks/")
+
+
+class GlobalBudget:
+    """A token bucket: `take()` waits for a token; `pause()` stops all takes for a while.
+
+    It holds at most `burst` tokens, so that no one second ever carries more than the bucket's
+    burst plus its rate, which stays within Discord's 50.
+    """
+
+    def __init__(self, rate: float = DEFAULT_RATE, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate))
+        self._clock = clock
+        self._tokens = self.burst
+        self._updated = clock()
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+        self.waited = 0.0  # seconds spent waiting in total, for logs and benchmarks
+
+    async def take(self) -> None:
+        async with self._lock:  # first come, first served
+            while True:
+                now = self._clock()
+                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+                self._updated = now
+                wait = max(self._paused_until - now, (1 - self._tokens) / self.rate if self._tokens < 1 else 0.0)
+                if wait <= 0:
+                    self._tokens -= 1
+                    return
+                self.waited += wait
+                await asyncio.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Discord said the global limit was hit: nothing goes for `seconds`."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self._tokens = 0.0
+
+    def trace(self) -> aiohttp.TraceConfig:
+        """An aiohttp trace that takes a token before each REST request the global limit binds."""
+        trace = aiohttp.TraceConfig()
+
+        async def on_request_start(
+            session: aiohttp.ClientSession, context: object, params: aiohttp.TraceRequestStartParams
+        ) -> None:
+            if bound(params.url.path):
+                await self.take()
+
+        async def on_request_end(
+            session: aiohttp.ClientSession, context: object, params: aiohttp.TraceRequestEndParams
+        ) -> None:
+            headers = params.response.headers
+            if params.response.status == 429 and headers.get("X-RateLimit-Global", "").lower() == "true":
+                self.pause(float(headers.get("Retry-After", "1")))
+
+        trace.on_request_start.append(on_request_start)
+        trace.on_request_end.append(on_request_end)
+        return trace
+
+
+def bound(path: str) -> bool:
+    """Whether a request to `path` counts against the global limit: REST, but not interactions."""
+    return "/api/" in path and not any(part in path for part in _EXEMPT)

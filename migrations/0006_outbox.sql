@@ -1,0 +1,18 @@
+-- 0006: the outbox: what a repair's thread has yet to be told.
+-- Why: a change is committed before it is shown. The thread part of what it shows (the posts,
+-- which may carry what someone just wrote, the edits and the archiving) is committed with it and
+-- deleted, with secure_delete and a WAL checkpoint, as soon as it is shown. If Mend stops in
+-- between, or Discord asks it to slow down, what is left here is shown as soon as Mend can, so no
+-- step is stuck and no written word is lost.
+
+CREATE TABLE outbox (
+    rupture_id INTEGER NOT NULL REFERENCES ruptures (id) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    words      INTEGER NOT NULL,
+    work       TEXT NOT NULL,
+    PRIMARY KEY (rupture_id, version)
+) STRICT;
+CREATE INDEX outbox_due ON outbox (not_before);
