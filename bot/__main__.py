@@ -70,8 +70,10 @@ def parser() -> argparse.ArgumentParser:
         "--clear", action="store_true", help="remove the server-only copies from --guild (after unsetting DEV_GUILD_ID)"
     )
     commands.add_parser("invite", help="print the link that adds Mend to a server, with exactly its permissions")
-    saving = commands.add_parser("backup", help="copy the database to PATH, safely even while Mend runs")
-    saving.add_argument("path", type=Path, metavar="PATH")
+    saving = commands.add_parser(
+        "backup", help="copy the database to PATH (a file, or a folder/ for a dated file in it), safely while Mend runs"
+    )
+    saving.add_argument("path", metavar="PATH")
     putting = commands.add_parser("restore", help="put a backup in the database's place (stop Mend first)")
     putting.add_argument("copy", type=Path, metavar="BACKUP")
     forget = commands.add_parser("forget-server", help="erase everything Mend holds for one server (asks first)")
@@ -110,6 +112,7 @@ def _run_command(command: str | None, arguments: argparse.Namespace, settings: S
         case "backup":
             _backup(settings.database_path, arguments.path)
         case "restore":
+            settings.prepare_database_folder()
             _restore(arguments.copy, settings.database_path)
         case "forget-server":
             return asyncio.run(_forget_server(settings, arguments.guild, ask=not arguments.yes))
@@ -192,7 +195,10 @@ async def _guarded(settings: Settings, work: Awaitable[None]) -> None:
         raise StartupError(f"it could not reach Discord at {where} ({error}); check the network.") from None
 
 
-def _backup(database: Path, target: Path) -> None:
+def _backup(database: Path, path: str) -> None:
+    target = Path(path)
+    if path.endswith("/") or target.is_dir():
+        target /= f"mend-{datetime.now(UTC):%Y-%m-%dT%H%M%SZ}.sqlite3"
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

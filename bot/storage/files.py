@@ -83,6 +83,8 @@ def backup(database: Path, target: Path) -> int:
     """
     if not database.is_file():
         raise StorageError(f"There is no database at {str(database)!r} to back up: check DATABASE_PATH.")
+    if target.resolve() in {Path(f"{database}{side}").resolve() for side in ("", *SIDE_FILES, ".lock")}:
+        raise StorageError(f"{str(target)!r} is the database itself, or one of its files: back up somewhere else.")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:

@@ -16,6 +16,7 @@ import aiohttp
 
 from bot import __version__
 from bot.settings import SETTINGS
+from bot.storage import Database
 from cogs.ui.channels import NEEDED_PERMISSIONS, invite_url
 from tests.e2e.steps import open_repair, posted, press
 from tests.helpers import ROOT, LogWatcher, World, bot_environment, finish, spawn_bot
@@ -195,3 +196,22 @@ async def test_health_and_metrics_tell_a_monitor_what_happened(world: World, tmp
 
     mend.process.terminate()
     assert await mend.finish() == 0, mend.text
+
+
+async def test_a_backup_into_a_folder_is_dated_and_never_lands_on_the_database(world: World, tmp_path: Path) -> None:
+    database = tmp_path / "data" / "mend.sqlite3"
+    database.parent.mkdir()
+    db = await Database.open(database)
+    await db.migrate()
+    await db.close()
+    code, out, err = await run(world, tmp_path, "backup", "backups/")
+    assert code == 0, err
+    [made] = (tmp_path / "backups").iterdir()
+    assert re.fullmatch(r"mend-\d{4}-\d\d-\d\dT\d{6}Z\.sqlite3", made.name)
+    assert out.startswith(f"Backed up '{database}' to 'backups/{made.name}' (")
+    code, _, err = await run(world, tmp_path, "backup", str(database))
+    assert (code, err) == (
+        2,
+        f"Mend could not back up the database: '{database}' is the database itself, or one of its files: "
+        "back up somewhere else.\n",
+    )
