@@ -266,7 +266,8 @@ def _answer(question: str) -> str:
 def _health(settings: Settings) -> int:
     if settings.metrics_port is None:
         raise SettingsError("the health check asks Mend's METRICS_PORT: set it, for Mend and for this command.")
-    host = "127.0.0.1" if settings.metrics_host in ("0.0.0.0", "::", "") else settings.metrics_host
+    host = "127.0.0.1" if settings.metrics_host in ("0.0.0.0", "::") else settings.metrics_host
+    host = f"[{host}]" if ":" in host else host
     try:
         with urllib.request.urlopen(f"http://{host}:{settings.metrics_port}/healthz", timeout=5) as answer:
             print(answer.read().decode())
