@@ -122,16 +122,26 @@ def _run_command(command: str | None, arguments: argparse.Namespace, settings: S
 
 
 async def _run(settings: Settings) -> None:
-    """Run the bot; SIGINT or SIGTERM, at any moment of start-up or after, stop it gracefully."""
+    """Run the bot; SIGINT or SIGTERM, at any moment of start-up or after, stop it gracefully.
+
+    Until the gateway is reached, a stop cancels start-up; from then on it closes the bot, which
+    ends the connection (cancelling there could be lost: Python 3.11's `asyncio.wait_for`, which
+    discord.py connects with, can swallow a cancellation that arrives as it completes).
+    """
     bot = MendBot(settings)
     main_task = asyncio.current_task()
     assert main_task is not None
     stopping: list[signal.Signals] = []
+    closing: set[asyncio.Task[None]] = set()
 
     def stop(signum: signal.Signals) -> None:
-        if not stopping:
-            stopping.append(signum)
-            log.info("Received %s; closing Discord, the scheduler and the database.", signum.name)
+        if stopping:
+            return
+        stopping.append(signum)
+        log.info("Received %s; closing Discord, the scheduler and the database.", signum.name)
+        if bot.connecting:
+            closing.add(asyncio.create_task(bot.close()))
+        else:
             main_task.cancel()
 
     loop = asyncio.get_running_loop()
@@ -143,6 +153,7 @@ async def _run(settings: Settings) -> None:
     except asyncio.CancelledError:
         if not stopping:
             raise
+    await asyncio.gather(*closing)
 
 
 async def _sync(settings: Settings, guild_id: int | None, *, clear: bool) -> None:

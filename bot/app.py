@@ -94,6 +94,7 @@ class MendBot(commands.Bot):
         self._db: Database | None = None
         self._lock: FileLock | None = None
         self._metrics: metrics.MetricsServer | None = None
+        self._connecting = False
         self.protocols: dict[str, Protocol] = {}
         self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -109,6 +110,11 @@ class MendBot(commands.Bot):
         if self._db is None:
             raise RuntimeError("the database is opened by open(), before logging in")
         return self._db
+
+    @property
+    def connecting(self) -> bool:
+        """Whether start-up has reached the gateway: from then on, `close()` is how to stop."""
+        return self._connecting
 
     @property
     def lock(self) -> FileLock:
@@ -252,6 +258,7 @@ class MendBot(commands.Bot):
 
         log.info("Invite Mend to a server with %s", invite_url(self.application_id or 0))
         await self.sync_commands(self.settings.dev_guild_id, force=False)
+        self._connecting = True
         await self.connect()
 
     async def sync_commands(self, guild_id: int | None = None, *, force: bool = True) -> bool:

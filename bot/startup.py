@@ -1,9 +1,10 @@
 """Start-up checks: what must hold before Mend contacts Discord, each failure one plain sentence.
 
-In order: the database's folder and path, the lock beside the database (a second Mend on the same
-file refuses to start; the lock covers the migrations too), SQLite's check of the file with one
-committed write, then the migrations. Whatever fails is closed again, so a failed start ends at
-once and never hangs. The sentences name the file and what to do; the command line prints them.
+In order: the database's folder, the lock beside the database (a second Mend on the same file
+refuses to start; the lock covers everything after it, the migrations too), the file itself,
+SQLite's check of it with one committed write, then the migrations. Whatever fails is closed
+again, so a failed start ends at once and never hangs. The sentences name the file and what to
+do; the command line prints them.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ async def open_database(path: Path) -> Opened:
     `StorageError` (a newer schema, a failed migration, missing migrations) passes through: its
     message is already the sentence.
     """
-    _check_path(path)
+    _check_place(path)
     try:
         lock = FileLock.take(path)
     except LockHeld as held:
@@ -51,6 +52,7 @@ async def open_database(path: Path) -> Opened:
     except OSError as error:
         raise StartupError(explain(error, path)) from None
     try:
+        _check_file(path)  # under the lock: another Mend may be creating the file at this very moment
         db = await Database.open(path)
         try:
             await db.check()
@@ -66,8 +68,7 @@ async def open_database(path: Path) -> Opened:
     return Opened(db, lock, applied)
 
 
-def _check_path(path: Path) -> None:
-    where = repr(str(path))
+def _check_place(path: Path) -> None:
     folder = path.parent
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StartupError(
@@ -76,8 +77,12 @@ def _check_path(path: Path) -> None:
         )
     if path.is_dir():
         raise StartupError(
-            f"DATABASE_PATH {where} is a folder: point it at a file, like {str(path / 'mend.sqlite3')!r}."
+            f"DATABASE_PATH {str(path)!r} is a folder: point it at a file, like {str(path / 'mend.sqlite3')!r}."
         )
+
+
+def _check_file(path: Path) -> None:
+    where = repr(str(path))
     if path.is_file() and path.stat().st_size == 0:
         raise StartupError(
             f"The database file {where} is empty (0 bytes), which Mend never leaves behind: delete it to start "
