@@ -1,4 +1,4 @@
-"""The Mend bot: a typed `commands.Bot` whose start-up opens the database and loads the cogs."""
+"""The Mend bot: a typed `commands.Bot` whose start-up checks and opens the database, then loads the cogs."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.budget import GlobalBudget
 from bot.clock import Clock, SystemClock
 from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
+from bot.startup import StartupError, open_database
 from bot.storage import Database
+from bot.storage.files import FileLock
 from bot.wording.common import BUSY, SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,9 @@ class MendTree(app_commands.CommandTree["MendBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[MendBot]) -> bool:
         self.client.track_current_task()
+        command = interaction.command
+        kind = "autocomplete" if interaction.type is discord.InteractionType.autocomplete else None
+        metrics.interaction_started(interaction.id, kind or f"/{command.qualified_name if command else '?'}")
         return True
 
     async def on_error(self, interaction: discord.Interaction[MendBot], error: app_commands.AppCommandError) -> None:
@@ -78,7 +84,7 @@ class MendBot(commands.Bot):
             tree_cls=MendTree,
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=30.0,
-            http_trace=budget.trace(),
+            http_trace=metrics.watch(budget.trace()),
         )
         self.budget = budget
         self.settings = settings
@@ -86,6 +92,9 @@ class MendBot(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._schedule = schedule
         self._db: Database | None = None
+        self._lock: FileLock | None = None
+        self._metrics: metrics.MetricsServer | None = None
+        self._connecting = False
         self.protocols: dict[str, Protocol] = {}
         self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
@@ -99,16 +108,45 @@ class MendBot(commands.Bot):
     @property
     def db(self) -> Database:
         if self._db is None:
-            raise RuntimeError("the database is opened in setup_hook")
+            raise RuntimeError("the database is opened by open(), before logging in")
         return self._db
 
-    async def setup_hook(self) -> None:
+    @property
+    def connecting(self) -> bool:
+        """Whether start-up has reached the gateway: from then on, `close()` is how to stop."""
+        return self._connecting
+
+    @property
+    def lock(self) -> FileLock:
+        if self._lock is None:
+            raise RuntimeError("the lock is taken by open(), before logging in")
+        return self._lock
+
+    async def open(self) -> None:
+        """The start-up checks, the database and the protocols, before anything contacts Discord.
+
+        Raises `StartupError`, `StorageError` or `ProtocolError` with the sentence to show.
+        """
+        if self._db is not None:
+            return
         self.settings.prepare_database_folder()
-        self._db = await Database.open(self.settings.database_path)
-        applied = await self._db.migrate()
-        if applied:
-            log.info("Applied migrations: %s", ", ".join(applied))
+        opened = await open_database(self.settings.database_path)
+        self._db, self._lock = opened.db, opened.lock
+        if opened.applied:
+            log.info("Applied migrations: %s", ", ".join(opened.applied))
         self.protocols = load_protocols()
+        if self.schedules and self.settings.metrics_port is not None:
+            self._metrics = metrics.MetricsServer(lambda: self.db.backlog(self.clock.now()))
+            try:
+                await self._metrics.start(self.settings.metrics_host, self.settings.metrics_port)
+            except OSError as error:
+                raise StartupError(
+                    f"METRICS_PORT {self.settings.metrics_port} on {self.settings.metrics_host} cannot be used "
+                    f"({error.strerror}): choose another port, or leave METRICS_PORT empty."
+                ) from None
+
+    async def setup_hook(self) -> None:
+        await self.open()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.schedules:
@@ -121,7 +159,7 @@ class MendBot(commands.Bot):
         one, and a run up to an hour late still happens (APScheduler's default grace is one second).
         """
         self.scheduler.add_job(
-            job,
+            self._stoppable(job_id, job),
             "interval",
             seconds=every.total_seconds(),
             id=job_id,
@@ -135,13 +173,26 @@ class MendBot(commands.Bot):
     def run_once(self, job_id: str, after: timedelta, job: Callable[[], Awaitable[object]]) -> None:
         """Run `job` once, `after` from now (real time: it waits on Discord, not on people)."""
         self.scheduler.add_job(
-            job,
+            self._stoppable(job_id, job),
             "date",
             run_date=datetime.now(UTC) + after,
             id=job_id,
             misfire_grace_time=MISFIRE_GRACE,
             replace_existing=True,
         )
+
+    def _stoppable(self, job_id: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """`job`, run so that a shutdown lets it finish like an interaction, or stops it quietly after
+        the grace (APScheduler would log the cancellation as a failure, with a traceback)."""
+
+        async def run() -> None:
+            self.track_current_task()
+            try:
+                await job()
+            except asyncio.CancelledError:
+                log.info("Stopped %s for the shutdown; what it had begun is taken up again later", job_id)
+
+        return run
 
     def stop_running(self, job_id: str) -> None:
         if self.scheduler.get_job(job_id) is not None:
@@ -158,7 +209,7 @@ class MendBot(commands.Bot):
             log.error("A background task failed", exc_info=task.exception())
 
     def track_current_task(self) -> None:
-        """Note the running interaction handler, so that a shutdown lets it finish first."""
+        """Note the running interaction handler or job, so that a shutdown lets it finish first."""
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
@@ -171,22 +222,43 @@ class MendBot(commands.Bot):
             await asyncio.wait(running)
 
     async def close(self) -> None:
+        """Let running interactions and jobs finish (stopping them after a grace), then close Discord,
+        the scheduler, the metrics server, the database and its lock, in that order."""
+        if self.scheduler.running:
+            self.scheduler.pause()
         running = {task for task in self._in_flight if task is not asyncio.current_task()}
         if running:
-            log.info("Letting %d interaction(s) finish before closing", len(running))
-            await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            log.info("Letting %d interaction(s) and job(s) finish before closing", len(running))
+            _, late = await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()
         self.painter.close()
+        metrics.gateway_connected(False)
+        if self._metrics is not None:
+            await self._metrics.stop()
+            self._metrics = None
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def run_until_closed(self) -> None:
-        """Log in, sync commands if they changed since the last sync, and stay connected."""
+        """Check and open the database, log in, sync commands if they changed since the last sync,
+        and stay connected."""
+        await self.open()
         await self.login(self.settings.token)
+        from cogs.ui.channels import invite_url  # the Discord layer builds on this module
+
+        log.info("Invite Mend to a server with %s", invite_url(self.application_id or 0))
         await self.sync_commands(self.settings.dev_guild_id, force=False)
+        self._connecting = True
         await self.connect()
 
     async def sync_commands(self, guild_id: int | None = None, *, force: bool = True) -> bool:
@@ -213,11 +285,18 @@ class MendBot(commands.Bot):
         log.info("Removed the commands synced to server %s", guild_id)
 
     async def on_ready(self) -> None:
+        metrics.gateway_connected(True)
         if self.user is not None:
             log.info("Mend is connected as %s, in %d server(s).", self.user, len(self.guilds))
         # Everything loaded so far lives as long as the bot: keep the collector from re-scanning it,
         # which otherwise shows up as pauses of tens of milliseconds under load.
         gc.freeze()
+
+    async def on_resumed(self) -> None:
+        metrics.gateway_connected(True)
+
+    async def on_disconnect(self) -> None:
+        metrics.gateway_connected(False)
 
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Tell the person, privately and in plain words, that it did not work, giving back anything
@@ -225,6 +304,7 @@ class MendBot(commands.Bot):
         (logged with its traceback and context)."""
         from cogs.ui import executor, render  # the Discord layer builds on this module
 
+        metrics.interaction_failed(interaction.id)
         original = getattr(error, "original", error)
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None

@@ -1,7 +1,8 @@
 """Mend's settings, read from the environment and a `.env` file when the bot starts.
 
 Every problem is reported as one plain sentence that names the setting and the fix, so a
-newcomer never has to read a traceback to get the bot running.
+newcomer never has to read a traceback to get the bot running. `SETTINGS` lists every setting
+with its default and meaning: `python -m bot --help` prints it, and `.env.example` explains each.
 """
 
 from __future__ import annotations
@@ -19,7 +20,27 @@ from dotenv import dotenv_values
 from bot.budget import DEFAULT_RATE
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
-_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TRACE = 5
+"""Below DEBUG: everything, the libraries' own debug logs included (their payloads redacted)."""
+logging.addLevelName(TRACE, "TRACE")
+_LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARNING", "ERROR")
+_LOG_FORMATS = ("text", "json")
+DEFAULT_DATABASE = Path("data/mend.sqlite3")
+
+SETTINGS = (
+    ("DISCORD_TOKEN", "required to run", "your bot's token (Developer Portal → Bot → Reset Token)"),
+    ("DATABASE_PATH", str(DEFAULT_DATABASE), "the SQLite file; its folder is created, and holds a .lock file"),
+    ("DEV_GUILD_ID", "none", "sync slash commands to this one server, where they appear at once"),
+    ("LOG_LEVEL", "INFO", "TRACE, DEBUG, INFO, WARNING or ERROR; libraries log below INFO only at TRACE"),
+    ("LOG_FORMAT", "text", "text, or json for one JSON object per line"),
+    ("LOG_FILE", "none", "also log to this file, rotated at 10 MB with 5 old files kept"),
+    ("METRICS_PORT", "none", "serve Prometheus metrics at /metrics and a health check at /healthz"),
+    ("METRICS_HOST", "127.0.0.1", "the address the metrics port listens on"),
+    ("GLOBAL_RATE", f"{DEFAULT_RATE:g}", "REST requests a second Mend allows itself (Discord's limit is 50)"),
+    ("DISCORD_API_BASE_URL", "discord.com", "send REST requests elsewhere (a proxy, or the tests' stand-in)"),
+    ("DISCORD_GATEWAY_URL", "discord.com", "connect to the gateway elsewhere (likewise)"),
+    ("NO_COLOR", "unset", "any value: plain logs even on a terminal (they are plain when not on one)"),
+)
 
 
 class SettingsError(Exception):
@@ -30,40 +51,50 @@ class SettingsError(Exception):
 class Settings:
     """Everything Mend needs to start. Built once in `main()`, never at import time."""
 
-    token: str = field(repr=False)
-    database_path: Path = Path("data/mend.sqlite3")
+    token: str = field(default="", repr=False)
+    database_path: Path = DEFAULT_DATABASE
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
+    log_file: Path | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
     api_base_url: str | None = None
     gateway_url: str | None = None
     global_rate: float = DEFAULT_RATE
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> Settings:
-        """Validate the raw values; raise `SettingsError` with one sentence on the first problem."""
+    def from_environment(cls, environ: Mapping[str, str], *, needs_token: bool = True) -> Settings:
+        """Validate the raw values; raise `SettingsError` with one sentence on the first problem.
+
+        Commands that never talk to Discord (backups, for example) pass `needs_token=False`.
+        """
 
         def value(name: str) -> str:
             return environ.get(name, "").strip()
 
         token = value("DISCORD_TOKEN")
-        if not token:
+        if needs_token and not token:
             raise SettingsError(
                 "DISCORD_TOKEN is not set: copy .env.example to .env (in the folder you start Mend from) and "
                 "paste your bot's token from the Discord Developer Portal (Bot → Reset Token)."
             )
-        if not _TOKEN_SHAPE.match(token):
+        if needs_token and not _TOKEN_SHAPE.match(token):
             raise SettingsError(
                 "DISCORD_TOKEN does not look like a bot token: copy it again from the Discord "
                 "Developer Portal (Bot → Reset Token), without quotes or spaces."
             )
-        log_level = (value("LOG_LEVEL") or "INFO").upper()
-        if log_level not in _LOG_LEVELS:
-            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {log_level!r}.")
+        log_level = _one_of("LOG_LEVEL", (value("LOG_LEVEL") or "INFO").upper(), _LOG_LEVELS)
+        log_format = _one_of("LOG_FORMAT", (value("LOG_FORMAT") or "text").lower(), _LOG_FORMATS)
         return cls(
             token=token,
-            database_path=Path(value("DATABASE_PATH") or "data/mend.sqlite3"),
+            database_path=Path(value("DATABASE_PATH") or DEFAULT_DATABASE),
             dev_guild_id=_snowflake("DEV_GUILD_ID", value("DEV_GUILD_ID")),
             log_level=log_level,
+            log_format=log_format,
+            log_file=Path(value("LOG_FILE")) if value("LOG_FILE") else None,
+            metrics_port=_port("METRICS_PORT", value("METRICS_PORT")),
+            metrics_host=value("METRICS_HOST") or "127.0.0.1",
             api_base_url=_url("DISCORD_API_BASE_URL", value("DISCORD_API_BASE_URL"), ("http", "https")),
             gateway_url=_url("DISCORD_GATEWAY_URL", value("DISCORD_GATEWAY_URL"), ("ws", "wss")),
             global_rate=_rate(value("GLOBAL_RATE")),
@@ -85,11 +116,21 @@ class Settings:
             ) from None
 
 
-def load_settings(env_file: Path = Path(".env")) -> Settings:
-    """Read `.env` (if present) under the real environment, which wins, then validate."""
+def load_settings(env_file: Path = Path(".env"), *, needs_token: bool = True) -> Settings:
+    """Read `.env` (if present) under the real environment, which wins, then validate.
+
+    An empty variable in the environment counts as unset, so `DISCORD_TOKEN=` exported by a shell
+    or a compose file does not hide the token written in `.env`.
+    """
     merged = {key: val for key, val in dotenv_values(env_file).items() if val is not None}
-    merged.update(os.environ)
-    return Settings.from_environment(merged)
+    merged.update({key: val for key, val in os.environ.items() if val.strip()})
+    return Settings.from_environment(merged, needs_token=needs_token)
+
+
+def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}.")
+    return raw
 
 
 def _rate(raw: str) -> float:
@@ -109,6 +150,14 @@ def _snowflake(name: str, raw: str) -> int | None:
         return None
     if not raw.isdigit() or not 0 < int(raw) < 2**63:
         raise SettingsError(f"{name} must be a server ID (digits only, from Copy Server ID in Discord), not {raw!r}.")
+    return int(raw)
+
+
+def _port(name: str, raw: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535, not {raw!r}; leave it empty for none.")
     return int(raw)
 
 

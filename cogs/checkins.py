@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 import discord
 from discord.ext import commands
 
-from bot import components, posts
+from bot import components, metrics, posts
 from bot.actions import Cadence
 from bot.app import Interaction, MendBot
 from bot.clock import to_timestamp
@@ -99,7 +100,8 @@ class Checkins(commands.Cog):
     async def cog_load(self) -> None:
         if not self.bot.schedules:
             return
-        released = await self.bot.db.release_claims()
+        holder_gone = self.bot.lock.previous_holder_is_gone
+        released = await self.bot.db.release_claims(self.bot.clock.now(), holder_gone=holder_gone)
         if released:
             log.info("Released %d claim(s) left by the previous process", released)
         self.bot.run_every("checkin-sweep", SWEEP_EVERY, self.sweep, now_too=True)
@@ -117,7 +119,7 @@ class Checkins(commands.Cog):
         db = self.bot.db
         await show_all_unshown(self.bot)  # anything Discord could not take before, now that it may
         async with self._sweeping:
-            now = self.bot.clock.now()
+            now, started = self.bot.clock.now(), time.monotonic()
             while claims := await db.claim_due(now, lease=LEASE, limit=BATCH):
                 waking, cadences = await db.sweep_context(claim.rupture for claim in claims)
                 handled = await asyncio.gather(
@@ -125,8 +127,10 @@ class Checkins(commands.Cog):
                 )
                 await db.settle(handled)
                 outcomes.update(item.label for item in handled)
+                metrics.swept()
                 if len(claims) < BATCH:
                     break
+            metrics.swept(started)
         if outcomes or not self._swept_once:
             log.info("Check-in sweep handled %d item(s): %s", outcomes.total(), dict(outcomes))
         self._swept_once = True

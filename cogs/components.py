@@ -8,13 +8,12 @@ person still gets an answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 from discord.ext import commands
 
-from bot import components
+from bot import components, metrics
 from bot.app import Interaction, MendBot
 from bot.components import (
     AcknowledgeButton,
@@ -67,15 +66,16 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await executor.answer(interaction, Reply(common.UNKNOWN_FORM if unknown else common.UNKNOWN_BUTTON))
 
 
-async def guarded(interaction: Interaction, handle: Callable[[], Awaitable[None]]) -> None:
-    """Run a handler so that any error still gets the person an answer.
+async def guarded(interaction: Interaction, component: Component | None) -> None:
+    """Dispatch, so that any error still gets the person an answer.
 
     discord.py only logs exceptions raised inside dynamic items, which would leave the person
     looking at "This interaction failed".
     """
     interaction.client.track_current_task()
+    metrics.interaction_started(interaction.id, type(component).__name__ if component else "unknown")
     try:
-        await handle()
+        await dispatch(interaction, component)
     except Exception as error:
         await interaction.client.report_error(interaction, error)
 
@@ -99,7 +99,7 @@ class MendButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, lambda: dispatch(interaction, self.component))
+        await guarded(interaction, self.component)
 
 
 class Components(commands.Cog):
@@ -115,7 +115,7 @@ class Components(commands.Cog):
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is discord.InteractionType.modal_submit:
             form = components.parse(custom_id)
-            await guarded(interaction, lambda: dispatch(interaction, form if isinstance(form, WriteForm) else None))
+            await guarded(interaction, form if isinstance(form, WriteForm) else None)
         elif interaction.type is discord.InteractionType.component and not TEMPLATE.fullmatch(custom_id):
             await executor.answer(interaction, Reply(common.UNKNOWN_BUTTON))
 

@@ -1,4 +1,6 @@
-"""`/mend`: a person's own settings (time zone, quiet hours, blocks) and the server's setup."""
+"""`/mend`: a person's own settings (time zone, quiet hours, blocks) and how Mend works in the server;
+`/mend-admin`: the server's setup, for people who can manage the server (others do not see it).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def parse_clock(text: str) -> time | None:
 
 
 class MendSettings(commands.GroupCog, group_name="mend", group_description="Your Mend settings, and the server's"):
-    """`/mend …`: settings that belong to one person, and the server's setup."""
+    """`/mend …`: settings that belong to one person, and what the server's setup means for them."""
 
     def __init__(self, bot: MendBot) -> None:
         self.bot = bot
@@ -84,6 +86,21 @@ class MendSettings(commands.GroupCog, group_name="mend", group_description="Your
         removed = await self.bot.db.remove_block(interaction.user.id, member.id)
         await executor.answer(interaction, Reply(words.unblocked(member.id, removed)))
 
+    @app_commands.command(name="settings", description="Where repair threads open here, and who can read them")
+    async def show_settings(self, interaction: Interaction) -> None:
+        await show_settings(self.bot, interaction, managing=False)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ServerSetup(commands.GroupCog, group_name="mend-admin", group_description="Set up Mend in this server"):
+    """`/mend-admin …`: the server's setup. Discord shows it only to people who can manage the server
+    (unless a server changes that in its Integrations settings); the commands check it again.
+    """
+
+    def __init__(self, bot: MendBot) -> None:
+        self.bot = bot
+
     @app_commands.command(name="setup", description="Set up Mend for this server (needs Manage Server)")
     @app_commands.describe(
         channel="The text channel where repair threads are opened",
@@ -126,43 +143,56 @@ class MendSettings(commands.GroupCog, group_name="mend", group_description="Your
         settings = await self.bot.db.change_guild_settings(
             guild.id, interaction.user.id, self.bot.clock.now(), **changes
         )
-        await executor.answer(interaction, Reply(cards=(await self._describe(interaction, settings),)))
+        await executor.answer(
+            interaction, Reply(cards=(await describe(self.bot, interaction, settings, managing=True),))
+        )
 
     @setup_server.autocomplete("protocol")
     async def protocol_choices(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         return protocol_choices(self.bot, current)
 
-    @app_commands.command(name="settings", description="How Mend is set up here, and who can read private threads")
+    @app_commands.command(name="settings", description="How Mend is set up here, and whether it has its permissions")
     async def show_settings(self, interaction: Interaction) -> None:
-        if interaction.guild is None:
-            await executor.answer(interaction, Reply(words.SETTINGS_IN_A_SERVER))
-            return
-        settings = await self.bot.db.guild_settings(interaction.guild.id)
-        await executor.answer(interaction, Reply(cards=(await self._describe(interaction, settings),)))
+        await show_settings(self.bot, interaction, managing=True)
 
-    async def _describe(self, interaction: Interaction, settings: GuildSettings) -> Card:
-        """The server's settings, whether Mend can work in its channel, and who can read threads there."""
-        guild = interaction.guild
-        assert guild is not None
-        channel = guild.get_channel(settings.repair_channel_id) if settings.repair_channel_id else None
-        protocol = self.bot.protocols.get(settings.default_protocol or DEFAULT_PROTOCOL)
+
+async def show_settings(bot: MendBot, interaction: Interaction, *, managing: bool) -> None:
+    """Answer with how Mend is set up in this server (see `describe`)."""
+    if interaction.guild is None:
+        await executor.answer(interaction, Reply(words.SETTINGS_IN_A_SERVER))
+        return
+    settings = await bot.db.guild_settings(interaction.guild.id)
+    await executor.answer(interaction, Reply(cards=(await describe(bot, interaction, settings, managing=managing),)))
+
+
+async def describe(bot: MendBot, interaction: Interaction, settings: GuildSettings, *, managing: bool) -> Card:
+    """Where repair threads open, who can read them there, and the latest changes; for managers also who
+    may use Mend, what is offered first, the check-in cadence, and whether Mend has its permissions.
+    """
+    guild = interaction.guild
+    assert guild is not None
+    channel = guild.get_channel(settings.repair_channel_id) if settings.repair_channel_id else None
+    fields = [Field(words.THREADS_OPEN_IN, words.threads_open_in(channel.id if channel else None), inline=False)]
+    if managing:
+        protocol = bot.protocols.get(settings.default_protocol or DEFAULT_PROTOCOL)
         days = [f"{d.total_seconds() / 86400:g}" for d in settings.cadence]
-        fields = [
-            Field(words.THREADS_OPEN_IN, words.threads_open_in(channel.id if channel else None), inline=False),
+        fields += [
             Field(words.WHO_MAY_USE, words.who_may_use(settings.member_role_id)),
             Field(words.OFFERED_FIRST, protocol.name if protocol else DEFAULT_PROTOCOL),
             Field(words.CHECKINS, words.cadence(days)),
         ]
-        if isinstance(channel, discord.TextChannel):
+    if isinstance(channel, discord.TextChannel):
+        if managing:
             fields.append(Field(words.permissions_in(channel.name), words.missing(missing_permissions(channel)), False))
-            readers = words.readers(who_can_read_private_threads(channel))[:1024]
-            fields.append(Field(words.readers_in(channel.name), readers, inline=False))
-        changes = await self.bot.db.settings_changes(guild.id)
-        if changes:
-            lines = "\n".join(words.change_line(c.actor_id, c.field, c.changed_at) for c in changes)
-            fields.append(Field(words.LATEST_CHANGES, lines, inline=False))
-        return Card("", title=words.SETTINGS_TITLE, fields=tuple(fields))
+        readers = words.readers(who_can_read_private_threads(channel))[:1024]
+        fields.append(Field(words.readers_in(channel.name), readers, inline=False))
+    changes = await bot.db.settings_changes(guild.id)
+    if changes:
+        lines = "\n".join(words.change_line(c.actor_id, c.field, c.changed_at) for c in changes)
+        fields.append(Field(words.LATEST_CHANGES, lines, inline=False))
+    return Card("", title=words.SETTINGS_TITLE, fields=tuple(fields))
 
 
 async def setup(bot: MendBot) -> None:
     await bot.add_cog(MendSettings(bot))
+    await bot.add_cog(ServerSetup(bot))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +11,20 @@ import pytest
 from bot.app import MendBot
 from tests.helpers import SPAWNED, FakeClock, Harness, World
 from tests.standin.server import StandIn
+from tests.standin.spec import notice
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = notice()
+    if missing and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise pytest.UsageError(f"{missing} CI must check every request, so this run fails.")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    missing = notice()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if missing and reporter is not None:
+        reporter.write_line(missing)
 
 
 @pytest.fixture(autouse=True)

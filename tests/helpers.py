@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.app import MendBot, point_at_endpoints
 from bot.budget import DEFAULT_RATE
@@ -146,6 +148,17 @@ class Harness:
         return await self.start()
 
 
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    """Wait until `check()` holds (looked at every few milliseconds), for what Mend records after
+    Discord already shows it; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {check}")
+        await asyncio.sleep(0.01)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -167,17 +180,12 @@ def bot_environment(world: World, folder: Path, **overrides: str) -> dict[str, s
 SPAWNED: list[asyncio.subprocess.Process] = []
 
 
-async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str) -> asyncio.subprocess.Process:
-    """`python -m bot …` as its own process (killed after the test if it is still running)."""
+async def spawn_bot(env: dict[str, str], cwd: Path, *arguments: str, **options: Any) -> asyncio.subprocess.Process:
+    """`python -m bot …` as its own process (killed after the test if it is still running); `options`
+    go to `asyncio.create_subprocess_exec` (stdout and stderr are pipes unless they say otherwise)."""
+    streams = {"stdout": asyncio.subprocess.PIPE, "stderr": asyncio.subprocess.PIPE}
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *arguments,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "bot", *arguments, cwd=cwd, env=env, **(streams | options)
     )
     SPAWNED.append(process)
     return process

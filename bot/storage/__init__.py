@@ -6,17 +6,18 @@ rupture's version: a change decided on stale state is refused and the caller dec
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from bot.storage.connection import Connection, StorageError
+from bot.storage.connection import Connection, DamagedError, StorageError
 from bot.storage.history import Histories
-from bot.storage.migrations import MIGRATIONS, migrate, schema_version
+from bot.storage.migrations import MIGRATIONS, migrate, migration_names, schema_version
 from bot.storage.outbox import Outbox
 from bot.storage.people import People
 from bot.storage.servers import Servers
 from bot.storage.sweep import Sweep
 
-__all__ = ["MIGRATIONS", "Database", "StorageError"]
+__all__ = ["MIGRATIONS", "DamagedError", "Database", "StorageError", "migration_names"]
 
 
 class Database(Sweep, Outbox, People, Servers, Histories):
@@ -34,8 +35,12 @@ class Database(Sweep, Outbox, People, Servers, Histories):
     def path(self) -> Path:
         return self._sql.path
 
-    async def migrate(self, folder: Path = MIGRATIONS) -> list[str]:
+    async def migrate(self, folder: Traversable = MIGRATIONS) -> list[str]:
         return await migrate(self._sql, folder)
+
+    async def check(self) -> None:
+        """Damage, a read-only file, a full disk or another program's lock, raised now (see `Connection.check`)."""
+        await self._sql.check()
 
     async def schema_version(self) -> int:
         return await schema_version(self._sql)

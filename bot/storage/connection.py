@@ -18,17 +18,22 @@ import aiosqlite
 
 Row = sqlite3.Row
 Parameters = Sequence[Any] | Mapping[str, Any]
+# The busy timeout comes first, so that even switching to WAL waits for another program's lock.
 PRAGMAS = (
+    "busy_timeout = 5000",
     "journal_mode = WAL",
     "synchronous = NORMAL",
     "foreign_keys = ON",
-    "busy_timeout = 5000",
     "secure_delete = ON",
 )
 
 
 class StorageError(Exception):
     """The database cannot be used as it is; the message says why and what to do."""
+
+
+class DamagedError(StorageError):
+    """SQLite's own check found the file damaged; the message is SQLite's finding."""
 
 
 class Work:
@@ -74,17 +79,38 @@ class Connection:
 
     @classmethod
     async def open(cls, path: Path) -> Connection:
-        """Open (creating if needed) the file with WAL, foreign keys, secure delete and a busy timeout."""
+        """Open (creating if needed) the file with WAL, foreign keys, secure delete and a busy timeout.
+
+        SQLite's errors are raised as they are; whatever fails, the connection's thread is stopped,
+        so a failed start never hangs.
+        """
+        connection = await aiosqlite.connect(path, isolation_level=None)
         try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
-            raise StorageError(
-                f"The database file {str(path)!r} cannot be opened ({error}): check DATABASE_PATH."
-            ) from None
-        connection.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            await connection.execute(f"PRAGMA {pragma}")
+            connection.row_factory = sqlite3.Row
+            for pragma in PRAGMAS:
+                await connection.execute(f"PRAGMA {pragma}")
+        except BaseException:
+            await connection.close()
+            raise
         return cls(connection, path)
+
+    async def check(self) -> None:
+        """Check the file's structure and commit one write, so that damage, a read-only file, a full
+        disk or another program's lock shows at start-up rather than in the middle of a repair.
+        """
+        async with self._lock:
+            [(finding,)] = await self.raw.execute_fetchall("PRAGMA quick_check(1)")
+            if finding != "ok":
+                raise DamagedError(" ".join(str(finding).split()))
+            [(version,)] = await self.raw.execute_fetchall("PRAGMA user_version")
+            await self.raw.execute("BEGIN IMMEDIATE")
+            try:
+                await self.raw.execute(f"PRAGMA user_version = {int(version)}")
+                await self.raw.execute("COMMIT")
+            except BaseException:
+                if self.raw.in_transaction:
+                    await self.raw.execute("ROLLBACK")
+                raise
 
     async def close(self) -> None:
         async with self._lock:

@@ -1,15 +1,23 @@
-"""Numbered SQL migrations, each applied in one transaction; the version lives in the database."""
+"""Numbered SQL migrations, each applied in one transaction; the version lives in the database.
+
+The files ship inside the installed package `migrations` and are read with `importlib.resources`,
+so a wheel, pipx or a container image migrates exactly as a checkout does.
+"""
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from bot.storage.connection import Connection, StorageError
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS: Traversable = files("migrations")
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# SQLite's answers that fault the script itself; the others (a lock, a full disk, damage…) are
+# about the file or the disk, and reach the caller as they are, to be explained as such.
+_THE_SCRIPT = {sqlite3.SQLITE_ERROR, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH}
 
 
 async def schema_version(connection: Connection) -> int:
@@ -17,10 +25,20 @@ async def schema_version(connection: Connection) -> int:
         return await work.scalar("PRAGMA user_version")
 
 
-async def migrate(connection: Connection, folder: Path = MIGRATIONS) -> list[str]:
+def migration_names(folder: Traversable = MIGRATIONS) -> list[str]:
+    """The migration files, in the order they apply."""
+    return [script.name for _, script in sorted(_migration_files(folder).items())]
+
+
+async def migrate(connection: Connection, folder: Traversable = MIGRATIONS) -> list[str]:
     """Apply the migrations newer than the database, each in one transaction; return their names."""
     scripts = _migration_files(folder)
-    latest = max(scripts, default=0)
+    if not scripts:
+        raise StorageError(
+            "no database migrations were found in the installed package: reinstall Mend from its "
+            "source folder (pip install .), which ships them."
+        )
+    latest = max(scripts)
     async with connection.unit() as work:
         current = await work.scalar("PRAGMA user_version")
         if current > latest:
@@ -39,19 +57,23 @@ async def migrate(connection: Connection, folder: Path = MIGRATIONS) -> list[str
             except sqlite3.Error as error:
                 if connection.raw.in_transaction:
                     await connection.raw.execute("ROLLBACK")
+                if error.sqlite_errorcode & 0xFF not in _THE_SCRIPT:
+                    raise
                 raise StorageError(f"Migration {script.name} failed and was rolled back: {error}") from None
             applied.append(script.name)
         return applied
 
 
-def _migration_files(folder: Path) -> dict[int, Path]:
-    scripts: dict[int, Path] = {}
-    for path in sorted(folder.glob("*.sql")):
-        match = _NAME.match(path.name)
+def _migration_files(folder: Traversable) -> dict[int, Traversable]:
+    scripts: dict[int, Traversable] = {}
+    for script in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not script.name.endswith(".sql"):
+            continue
+        match = _NAME.match(script.name)
         if match is None:
-            raise StorageError(f"{path.name}: migration files are named NNNN_lowercase_name.sql")
+            raise StorageError(f"{script.name}: migration files are named NNNN_lowercase_name.sql")
         number = int(match.group(1))
         if number in scripts:
-            raise StorageError(f"{path.name}: migration number {number} is used twice")
-        scripts[number] = path
+            raise StorageError(f"{script.name}: migration number {number} is used twice")
+        scripts[number] = script
     return scripts

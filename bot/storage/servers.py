@@ -1,12 +1,13 @@
-"""Servers' settings with their audit trail, and Mend's own notes (`meta`)."""
+"""Servers' settings with their audit trail, Mend's own notes (`meta`), and forgetting a server."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_timestamp, to_timestamp
 from bot.servers import SETTINGS, GuildSettings, SettingsChange
-from bot.storage.connection import Connection
+from bot.storage.connection import Connection, Work
 
 
 class Servers:
@@ -67,6 +68,62 @@ class Servers:
             SettingsChange(r["actor_id"], from_timestamp(r["changed_at"]), r["field"], r["old_value"], r["new_value"])
             for r in rows
         ]
+
+    # -- an operator forgetting a server --------------------------------------------------------
+
+    async def server_footprint(self, guild_id: int) -> Footprint:
+        """What forgetting a server would erase."""
+        async with self._sql.unit() as work:
+            return await _footprint(work, guild_id)
+
+    async def forget_server(self, guild_id: int) -> Footprint:
+        """Erase everything held for a server, and the people Mend knows only from it; then scrub the WAL."""
+        async with self._sql.transaction() as work:
+            found = await _footprint(work, guild_id)
+            for table in ("ruptures", "guild_settings", "settings_audit", "memberships", "history_shares"):
+                await work.run(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
+            for table, column in (("people", "user_id"), ("blocks", "blocker_id")):
+                await work.many(f"DELETE FROM {table} WHERE {column} = ?", [(user,) for user in found.people])
+        await self._sql.scrub()
+        return found
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A server's share of the database: its repairs, the people seen there, its settings' history."""
+
+    repairs: int
+    memberships: int
+    settings_changes: int
+    people: tuple[int, ...]
+    """People known only from this server: forgetting it erases them too."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.repairs or self.memberships or self.settings_changes or self.people)
+
+
+async def _footprint(work: Work, guild_id: int) -> Footprint:
+    counts = await work.one(
+        "SELECT (SELECT count(*) FROM ruptures WHERE guild_id = :g) AS repairs, "
+        "(SELECT count(*) FROM memberships WHERE guild_id = :g) AS memberships, "
+        "(SELECT count(*) FROM settings_audit WHERE guild_id = :g) AS settings_changes",
+        {"g": guild_id},
+    )
+    assert counts is not None
+    people = await work.all(
+        "WITH here(user_id) AS ("
+        "  SELECT user_id FROM memberships WHERE guild_id = :g"
+        "  UNION SELECT first_id FROM ruptures WHERE guild_id = :g AND first_id IS NOT NULL"
+        "  UNION SELECT second_id FROM ruptures WHERE guild_id = :g AND second_id IS NOT NULL) "
+        "SELECT user_id FROM here WHERE user_id NOT IN (SELECT user_id FROM memberships WHERE guild_id != :g) "
+        "AND NOT EXISTS (SELECT 1 FROM ruptures r WHERE r.guild_id != :g AND here.user_id IN (r.first_id, r.second_id))"
+        " ORDER BY user_id",
+        {"g": guild_id},
+    )
+    return Footprint(
+        counts["repairs"], counts["memberships"], counts["settings_changes"], tuple(row[0] for row in people)
+    )
 
 
 def _text(value: object) -> str | None:

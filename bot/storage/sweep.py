@@ -115,9 +115,27 @@ class Sweep(Ruptures):
         if gone:
             await self._sql.scrub()
 
-    async def release_claims(self) -> int:
-        """At start-up: claims held by a process that is gone may be taken again at once."""
-        return await self._sql.run("UPDATE ruptures SET due_lease_until = NULL WHERE due_lease_until IS NOT NULL")
+    async def release_claims(self, now: datetime, *, holder_gone: bool) -> int:
+        """At start-up: free the claims that may be taken again. Expired ones always; all of them only
+        when the process that took them is known to have ended (see `FileLock.previous_holder_is_gone`).
+        """
+        return await self._sql.run(
+            "UPDATE ruptures SET due_lease_until = NULL "
+            "WHERE due_lease_until IS NOT NULL AND (? OR due_lease_until <= ?)",
+            (holder_gone, to_timestamp(now)),
+        )
+
+    async def backlog(self, now: datetime) -> tuple[int, int]:
+        """How many items are due now, and how many repairs are open (for the metrics; the second
+        count reads an index entry per open repair, some 40 ms for a million).
+        """
+        row = await self._sql.one(
+            "SELECT (SELECT count(*) FROM ruptures WHERE due_at <= ? AND due_blocked = 0), "
+            "(SELECT count(*) FROM ruptures WHERE status IN ('invited', 'active'))",
+            (to_timestamp(now),),
+        )
+        assert row is not None
+        return row[0], row[1]
 
 
 def _waking(row: Row) -> Waking:

@@ -95,7 +95,7 @@ NEEDS_TWO = "A repair takes two people: choose the person you'd like to repair w
 NO_BOTS = "Repairs are between people; bots can't take part."
 NOT_A_TEXT_CHANNEL = (
     "Mend opens private threads in a text channel, and this isn't one: try again in a text "
-    "channel, or ask an admin to choose one with `/mend setup`."
+    "channel, or ask an admin to choose one with `/mend-admin setup`."
 )
 ALREADY_OPEN = "You two already have an open repair; `/repair status` links to it."
 

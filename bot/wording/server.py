@@ -47,7 +47,10 @@ def unblocked(member: int, removed: bool) -> str:
 # Setup.
 SET_UP_IN_A_SERVER = "Mend is set up inside a server: use this there."
 SETTINGS_IN_A_SERVER = "Mend's settings belong to a server: use this there."
-MANAGERS_ONLY = "Only people who can manage this server can change Mend's settings. `/mend settings` shows them."
+MANAGERS_ONLY = (
+    "Only people who can manage this server can change Mend's settings. `/mend settings` shows where repair "
+    "threads open, and who can read them."
+)
 
 
 BAD_CADENCE = (

@@ -27,6 +27,12 @@ NEEDED_PERMISSIONS = {
 }
 
 
+def invite_url(application_id: int) -> str:
+    """The link that adds Mend to a server with exactly the permissions above, and its slash commands."""
+    permissions = discord.Permissions(**dict.fromkeys(NEEDED_PERMISSIONS, True))
+    return discord.utils.oauth_url(application_id, permissions=permissions, scopes=("bot", "applications.commands"))
+
+
 class ErrorCode(IntEnum):
     """Discord's JSON error codes that Mend handles (opcodes-and-status-codes.mdx)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,8 @@ async def test_killed_at_any_point_a_check_in_goes_out_exactly_once(
     db = await Database.open(tmp_path / "data" / "mend.sqlite3")
     await db.migrate()
     thread = await seed_active_rupture(db, world, world.alex, world.sam, real_now - timedelta(days=2))
+    for person in (world.alex, world.sam):  # the bot runs on the real clock: no quiet hours to wait out
+        await db.set_quiet_hours(person.id, time(0, 0), time(0, 0))
     await db.close()
     env = bot_environment(world, tmp_path)
 

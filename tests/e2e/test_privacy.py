@@ -61,7 +61,7 @@ async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: 
     await (await world.alex.slash("mend timezone", world.general, zone="Asia/Tokyo")).reply()
     await (await world.alex.slash("mend quiet-hours", world.general, start="22:00", end="07:00")).reply()
     await (await world.alex.slash("mend block", world.general, member=world.outsider.user)).reply()
-    await (await world.alex.slash("mend setup", world.general, cadence="2")).reply()
+    await (await world.alex.slash("mend-admin setup", world.general, cadence="2")).reply()
     other = await open_repair(world, world.outsider, world.sam)
 
     ask = await (await world.alex.slash("privacy delete", world.general)).reply()

@@ -85,3 +85,12 @@ async def test_server_only_commands_can_be_cleared_after_development(world: Worl
     code, log = await finish(await spawn_bot(env, tmp_path, "sync", "--guild", guild, "--clear"))
     assert code == 0, log
     assert world.application.commands[world.guild.id] == []
+
+
+async def test_an_empty_exported_token_does_not_hide_the_one_in_env(world: World, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={world.application.token}\n")
+    process = await spawn_bot(bot_environment(world, tmp_path, DISCORD_TOKEN=""), tmp_path)
+    await world.standin.gateway.wait_for_sessions(1)
+    process.send_signal(signal.SIGTERM)
+    code, log = await finish(process)
+    assert code == 0, log

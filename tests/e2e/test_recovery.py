@@ -18,7 +18,7 @@ from bot.wording import common, opening, refusals, server, turns
 from bot.wording import privacy as privacy_words
 from cogs.ui.executor import show_all_unshown
 from tests.e2e.steps import checkins, open_repair, posted, press, started_repair, sweep, write
-from tests.helpers import FakeClock, Harness, World
+from tests.helpers import FakeClock, Harness, World, eventually
 from tests.standin.world import Channel
 
 FOLLOWUPS = ("POST", "/webhooks/{webhook_id}/{webhook_token}")
@@ -109,8 +109,12 @@ async def test_a_turn_held_up_by_rate_limits_is_told_and_shown_later_with_nothin
     assert any(b.get("label") == turns.REFLECT_BACK for b in shown.buttons()), "with the next step"
     transcript = "\n".join(m.text for m in world.standin.messages(thread))
     assert transcript.count("It stung, and I went quiet.") == 1
-    rupture = await mend.db.rupture_in_thread(thread.id)
-    assert rupture is not None and rupture.phase is Phase.MIRROR and rupture.prompt_message_id == shown.id
+
+    async def recorded() -> bool:
+        rupture = await mend.db.rupture_in_thread(thread.id)
+        return rupture is not None and rupture.phase is Phase.MIRROR and rupture.prompt_message_id == shown.id
+
+    await eventually(recorded)
 
 
 async def test_a_long_retry_after_is_not_waited_out_in_the_answer(world: World, mend: MendBot) -> None:
@@ -192,6 +196,6 @@ async def test_an_overlong_option_is_quoted_back_short(world: World, mend: MendB
 
 
 async def test_check_ins_cannot_be_set_closer_than_a_day(world: World, mend: MendBot) -> None:
-    reply = await (await world.owner.slash("mend setup", world.general, cadence="1e-9")).reply()
+    reply = await (await world.owner.slash("mend-admin setup", world.general, cadence="1e-9")).reply()
     assert reply.text == server.BAD_CADENCE
     assert (await mend.db.guild_settings(world.guild.id)).checkin_days is None

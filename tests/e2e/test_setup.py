@@ -13,7 +13,7 @@ from tests.standin.world import Permission
 
 
 async def test_only_people_who_manage_the_server_can_set_it_up(world: World, mend: MendBot) -> None:
-    reply = await (await world.alex.slash("mend setup", world.general, cadence="2")).reply()
+    reply = await (await world.alex.slash("mend-admin setup", world.general, cadence="2")).reply()
     assert reply.ephemeral
     assert reply.text.startswith(server.MANAGERS_ONLY)
     assert (await mend.db.guild_settings(world.guild.id)).checkin_days is None
@@ -27,7 +27,7 @@ async def test_setup_checks_the_channel_and_lists_who_can_read_private_threads(w
         repairs, world.application.bot, deny=Permission.CREATE_PRIVATE_THREADS | Permission.EMBED_LINKS
     )
     await world.standin.set_overwrite(repairs, world.sam.user, allow=Permission.MANAGE_THREADS)
-    reply = await (await world.owner.slash("mend setup", world.general, channel=repairs, cadence="1, 2")).reply()
+    reply = await (await world.owner.slash("mend-admin setup", world.general, channel=repairs, cadence="1, 2")).reply()
     assert reply.ephemeral
     text = reply.text
     assert f"<#{repairs.id}>" in text
@@ -50,7 +50,9 @@ async def test_the_chosen_channel_role_protocol_and_cadence_are_used(
     repairs = await world.standin.create_text_channel(world.guild, "repairs")
     family = await world.standin.create_role(world.guild, "Family", Permission.MEMBER_DEFAULT)
     await (
-        await world.owner.slash("mend setup", world.general, channel=repairs, role=family, protocol="full", cadence="2")
+        await world.owner.slash(
+            "mend-admin setup", world.general, channel=repairs, role=family, protocol="full", cadence="2"
+        )
     ).reply()
 
     refused = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
@@ -70,7 +72,7 @@ async def test_the_chosen_channel_role_protocol_and_cadence_are_used(
     clock.advance(days=1)
     assert await sweep(mend) == Counter({"checkin": 1})
 
-    await (await world.owner.slash("mend setup", world.general, role=world.guild.everyone)).reply()
+    await (await world.owner.slash("mend-admin setup", world.general, role=world.guild.everyone)).reply()
     assert (await mend.db.guild_settings(world.guild.id)).member_role_id is None, "@everyone lifts the limit"
 
 
@@ -84,7 +86,7 @@ async def test_a_held_check_in_is_retried_once_the_settings_change(
     await world.standin.set_overwrite(world.general, world.application.bot)
     clock.advance(minutes=5)
     assert await sweep(mend) == Counter()
-    await (await world.owner.slash("mend setup", world.general, channel=world.general)).reply()
+    await (await world.owner.slash("mend-admin setup", world.general, channel=world.general)).reply()
     assert await sweep(mend) == Counter({"checkin": 1})
     assert len(checkins(world, thread)) == 1
     assert repair_threads(world) == [thread]

@@ -24,7 +24,7 @@ from aiohttp import web
 from tests.standin.files import upload_problems
 from tests.standin.gateway import Gateway
 from tests.standin.limits import GlobalLimit, Tally, global_429, is_exempt
-from tests.standin.spec import Spec
+from tests.standin.spec import load_spec
 from tests.standin.world import (
     Channel,
     ChannelType,
@@ -197,7 +197,7 @@ class StandIn:
     def __init__(self, *, clock: Callable[[], datetime] = now_utc, validate: bool = True) -> None:
         self.clock = clock
         self.snowflakes = Snowflakes(clock)
-        self.spec = Spec() if validate else None
+        self.spec = load_spec() if validate else None
         self.gateway = Gateway(self)
         self.applications: dict[str, Application] = {}
         self.users: dict[int, User] = {}

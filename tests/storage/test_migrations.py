@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, Database, StorageError
+from bot.storage import MIGRATIONS, Database, StorageError, migration_names
 
 
 async def test_migrations_apply_to_an_empty_database_and_are_idempotent(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "mend.sqlite3")
     applied = await database.migrate()
-    assert applied == sorted(p.name for p in MIGRATIONS.glob("*.sql"))
+    assert applied == migration_names()
     version = await database.schema_version()
     assert version == len(applied)
     await database.close()
@@ -49,7 +48,9 @@ async def test_a_database_newer_than_the_code_refuses_to_start(tmp_path: Path) -
 
 async def test_a_failing_migration_is_rolled_back_whole(tmp_path: Path) -> None:
     folder = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, folder)
+    folder.mkdir()
+    for name in migration_names():
+        (folder / name).write_text((MIGRATIONS / name).read_text(encoding="utf-8"))
     (folder / "0999_broken.sql").write_text(
         "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n"
     )
@@ -58,7 +59,7 @@ async def test_a_failing_migration_is_rolled_back_whole(tmp_path: Path) -> None:
         await database.migrate(folder)
     before = await database.schema_version()
     await database.close()
-    assert before == len(list(MIGRATIONS.glob("*.sql")))
+    assert before == len(migration_names())
     with sqlite3.connect(tmp_path / "mend.sqlite3") as raw:
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "half_done" not in tables
@@ -71,4 +72,12 @@ async def test_misnamed_migration_files_are_refused(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "mend.sqlite3")
     with pytest.raises(StorageError, match=r"named NNNN_lowercase_name\.sql"):
         await database.migrate(folder)
+    await database.close()
+
+
+async def test_no_migrations_found_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    database = await Database.open(tmp_path / "mend.sqlite3")
+    with pytest.raises(StorageError, match=r"^no database migrations were found in the installed package: reinstall"):
+        await database.migrate(tmp_path / "migrations")
     await database.close()

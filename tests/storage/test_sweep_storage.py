@@ -35,9 +35,11 @@ async def test_only_due_items_are_claimed_and_each_only_once(db: Database) -> No
     assert await db.claim_due(NOW, lease=LEASE, limit=10) == [], "claimed items are not claimed twice"
     later = await db.claim_due(NOW + LEASE, lease=LEASE, limit=10)
     assert [c.attempt for c in later] == [2], "an expired claim is taken again, and counted"
-    assert await db.release_claims() == 1
+    assert await db.release_claims(NOW + LEASE, holder_gone=False) == 0, "a claim that may be alive is kept"
+    assert await db.release_claims(NOW + LEASE, holder_gone=True) == 1, "one whose process is gone is freed"
     again = await db.claim_due(NOW + LEASE, lease=LEASE, limit=10)
     assert [(c.attempt, c.first_claimed_at) for c in again] == [(3, NOW)]
+    assert await db.release_claims(NOW + LEASE * 2, holder_gone=False) == 1, "an expired claim is freed"
 
 
 async def test_settling_records_moves_holds_and_releases(db: Database) -> None:

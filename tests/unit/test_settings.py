@@ -26,7 +26,9 @@ def test_defaults_need_only_a_token() -> None:
         ("DISCORD_TOKEN", "", "DISCORD_TOKEN is not set"),
         ("DISCORD_TOKEN", "hunter2", "DISCORD_TOKEN does not look like a bot token"),
         ("DEV_GUILD_ID", "abc", "DEV_GUILD_ID must be a server ID"),
-        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARNING, ERROR"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be one of text, json"),
+        ("METRICS_PORT", "99999", "METRICS_PORT must be a port number"),
         ("DISCORD_API_BASE_URL", "localhost:8080", "DISCORD_API_BASE_URL must be a full http:// or https://"),
         ("DISCORD_GATEWAY_URL", "http://x", "DISCORD_GATEWAY_URL must be a full ws:// or wss://"),
     ],
@@ -59,3 +61,19 @@ def test_an_unwritable_database_folder_is_named(tmp_path: Path) -> None:
     settings = Settings.from_environment({"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(blocker / "db" / "m.db")})
     with pytest.raises(SettingsError, match="DATABASE_PATH points to"):
         settings.prepare_database_folder()
+
+
+def test_an_empty_variable_in_the_environment_does_not_hide_the_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DISCORD_TOKEN={TOKEN}\nLOG_LEVEL=debug\n")
+    monkeypatch.setenv("DISCORD_TOKEN", "")  # `export DISCORD_TOKEN=`, or compose's ${DISCORD_TOKEN} when unset
+    monkeypatch.setenv("LOG_LEVEL", "  ")
+    settings = load_settings(env_file)
+    assert (settings.token, settings.log_level) == (TOKEN, "DEBUG")
+
+
+def test_commands_that_never_talk_to_discord_need_no_token() -> None:
+    settings = Settings.from_environment({"DATABASE_PATH": "/srv/mend.sqlite3"}, needs_token=False)
+    assert (settings.token, settings.database_path) == ("", Path("/srv/mend.sqlite3"))
