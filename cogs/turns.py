@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.actions import Action, Leave, Pause, Write, says_something
+import discord
+
+from bot.actions import Acknowledge, Action, Leave, Pause, Write, says_something
 from bot.app import Interaction
 from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
 from bot.events import Refusal
@@ -41,6 +43,7 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         if loaded is None:
             return True
         rupture, protocol = loaded
+        rupture = pressed_on(rupture, action, interaction.message)
         context = await bot.db.context_for(rupture, bot.clock.now())
         decision = decide(rupture, protocol, interaction.user.id, action, context)
         if isinstance(decision, Refusal):
@@ -58,6 +61,18 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
 
     if await compare_and_set(attempt) is None:
         await executor.answer(interaction, Reply(words.SEVERAL_PRESSES, words=written))
+
+
+def pressed_on(rupture: Rupture, action: Action, message: discord.Message | None) -> Rupture:
+    """The rupture, knowing that the message pressed on carries what was pressed: a button for where
+    the repair stands is on its current prompt, an acknowledgement is on the commitment. (The ids
+    Mend noted when it posted them may not be saved yet when a quick press arrives.)"""
+    at = getattr(action, "at", None)
+    if message is None or message.flags.ephemeral or at is None or at != rupture.position:
+        return rupture
+    if isinstance(action, Acknowledge):
+        return rupture.with_seat(action.whose, replace(rupture.seat(action.whose), commitment_message_id=message.id))
+    return replace(rupture, prompt_message_id=message.id)
 
 
 async def load(interaction: Interaction, rupture_id: int) -> tuple[Rupture, Protocol] | None:

@@ -123,11 +123,11 @@ class Ruptures:
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
             return None
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(work, "id = ?", (rupture_id,))
 
     async def rupture_in_thread(self, thread_id: int) -> Rupture | None:
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(work, "thread_id = ?", (thread_id,))
 
     async def open_ruptures_of(self, user_id: int, guild_id: int | None = None) -> list[Rupture]:
@@ -140,7 +140,7 @@ class Ruptures:
         return [to_rupture(row) for row in rows]
 
     async def open_rupture_between(self, guild_id: int, a: int, b: int) -> Rupture | None:
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(
                 work,
                 f"{_OPEN} AND guild_id = ? AND min(first_id, second_id) = min(?, ?) "
@@ -162,7 +162,7 @@ class Ruptures:
     async def context_for(self, rupture: Rupture, now: datetime) -> Context:
         """What deciding an action on `rupture` needs: the server's cadence, and the private answers
         already written for its sealed step, if it is in one."""
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             days = await work.one("SELECT checkin_days FROM guild_settings WHERE guild_id = ?", (rupture.guild_id,))
             sealed = []
             if rupture.holds_private_answers:
