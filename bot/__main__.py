@@ -1,5 +1,6 @@
 """Mend's command line: `python -m bot` runs the bot; its commands sync, invite, back up, restore,
-forget a server and check health (`python -m bot --help` lists them, and every setting).
+forget a server, copy the database into PostgreSQL and check health (`python -m bot --help` lists
+them, and every setting).
 
 Every problem ends with one plain sentence on stderr and exit status 2, never a traceback.
 """
@@ -21,16 +22,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import discord
 
 from bot import __version__
-from bot.app import MendBot, mend_intents, point_at_endpoints
+from bot.app import MendBot, make_bot, mend_intents, point_at_endpoints
 from bot.logs import configure_logging
 from bot.protocols import ProtocolError
-from bot.settings import SETTINGS, Settings, SettingsError, load_settings
-from bot.startup import StartupError, explain, open_database
+from bot.settings import SETTINGS, Settings, SettingsError, load_settings, postgres_url
+from bot.startup import StartupError, explain, explain_postgres, open_database
 from bot.storage import DamagedError, StorageError
+from bot.storage.copy import copy_rows, refuse_unless_empty
 from bot.storage.files import FileLock, LockHeld, backup, restore
+from bot.storage.postgres import describe
 
 log = logging.getLogger("bot")
 
@@ -46,6 +50,7 @@ _DOING = {
     "backup": "back up the database",
     "restore": "restore the backup",
     "forget-server": "forget the server",
+    "copy-database": "copy the database",
     "health": "check its health",
 }
 _TALKS_TO_DISCORD = {None, "sync", "invite"}
@@ -79,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     forget = commands.add_parser("forget-server", help="erase everything Mend holds for one server (asks first)")
     forget.add_argument("guild", type=int, metavar="ID")
     forget.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    copying = commands.add_parser(
+        "copy-database", help="copy the SQLite database into an empty PostgreSQL one (stop Mend first)"
+    )
+    copying.add_argument("--to", required=True, metavar="URL", help="the PostgreSQL database: postgresql://…")
     commands.add_parser("health", help="ask the running Mend whether it is well (needs METRICS_PORT); exit 0 if so")
     return parser
 
@@ -109,6 +118,11 @@ def _run_command(command: str | None, arguments: argparse.Namespace, settings: S
             asyncio.run(_sync(settings, arguments.guild or settings.dev_guild_id, clear=arguments.clear))
         case "invite":
             asyncio.run(_invite(settings))
+        case "backup" | "restore" if settings.database_url is not None:
+            raise StartupError(
+                f"{command} works on the SQLite file, and DATABASE_URL names a PostgreSQL database: back it up with "
+                "PostgreSQL's own pg_dump and pg_restore (see the README's Running at scale)."
+            )
         case "backup":
             _backup(settings.database_path, arguments.path)
         case "restore":
@@ -116,6 +130,8 @@ def _run_command(command: str | None, arguments: argparse.Namespace, settings: S
             _restore(arguments.copy, settings.database_path)
         case "forget-server":
             return asyncio.run(_forget_server(settings, arguments.guild, ask=not arguments.yes))
+        case "copy-database":
+            asyncio.run(_copy_database(settings, arguments.to))
         case "health":
             return _health(settings)
     return 0
@@ -128,7 +144,7 @@ async def _run(settings: Settings) -> None:
     ends the connection (cancelling there could be lost: Python 3.11's `asyncio.wait_for`, which
     discord.py connects with, can swallow a cancellation that arrives as it completes).
     """
-    bot = MendBot(settings)
+    bot = make_bot(settings)
     main_task = asyncio.current_task()
     assert main_task is not None
     stopping: list[signal.Signals] = []
@@ -245,7 +261,7 @@ def _restore(copy: Path, database: Path) -> None:
 
 async def _forget_server(settings: Settings, guild_id: int, *, ask: bool) -> int:
     settings.prepare_database_folder()
-    opened = await open_database(settings.database_path)
+    opened = await open_database(settings.database)
     try:
         found = await opened.db.server_footprint(guild_id)
         if found.empty:
@@ -260,11 +276,42 @@ async def _forget_server(settings: Settings, guild_id: int, *, ask: bool) -> int
             print("Nothing was erased.")
             return 1
         await opened.db.forget_server(guild_id)
-        print(f"Erased server {guild_id} from {str(settings.database_path)!r}.")
+        print(f"Erased server {guild_id} from {opened.db.where!r}.")
         return 0
     finally:
         await opened.db.close()
         opened.lock.release()
+
+
+async def _copy_database(settings: Settings, url: str) -> None:
+    """Copy the SQLite database at DATABASE_PATH into the empty PostgreSQL database at `url`."""
+    if settings.database_url is not None:
+        raise StartupError(
+            "copy-database copies the SQLite file at DATABASE_PATH: unset DATABASE_URL while copying, then set it "
+            "to the new database."
+        )
+    target = postgres_url(url, "--to")
+    assert target is not None
+    if not settings.database_path.is_file():
+        raise StartupError(f"There is no database at {str(settings.database_path)!r} to copy: check DATABASE_PATH.")
+    source = await open_database(settings.database_path)
+    try:
+        await refuse_unless_empty(target)
+        copy = await open_database(target)
+        try:
+            counts = await copy_rows(source.db, copy.db)
+        finally:
+            await copy.db.close()
+            copy.lock.release()
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise StartupError(explain_postgres(error, describe(target))) from None
+    finally:
+        await source.db.close()
+        source.lock.release()
+    print(f"Copied {str(settings.database_path)!r} into {describe(target)}:")
+    for table, count in sorted(counts.items()):
+        print(f"  {table:<16} {count:>9} row(s)")
+    print("Set DATABASE_URL to it (keep the SQLite file as a backup), then start Mend.")
 
 
 def _answer(question: str) -> str:

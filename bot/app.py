@@ -7,7 +7,6 @@ import gc
 import hashlib
 import json
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,9 +24,8 @@ from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
-from bot.startup import StartupError, open_database
-from bot.storage import Database
-from bot.storage.files import FileLock
+from bot.startup import Lock, StartupError, open_database
+from bot.storage import BUSY_ERRORS, Database
 from bot.wording.common import BUSY, SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
@@ -77,6 +75,9 @@ class MendBot(commands.Bot):
     def __init__(self, settings: Settings, *, clock: Clock | None = None, schedule: bool = True) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Mend never uses voice
         budget = GlobalBudget(settings.global_rate)
+        sharding: dict[str, Any] = {}
+        if isinstance(self, commands.AutoShardedBot) and settings.shards is not None:
+            sharding = {"shard_count": settings.shards.count, "shard_ids": settings.shards.ids}
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -85,6 +86,7 @@ class MendBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=30.0,
             http_trace=metrics.watch(budget.trace()),
+            **sharding,
         )
         self.budget = budget
         self.settings = settings
@@ -92,7 +94,7 @@ class MendBot(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._schedule = schedule
         self._db: Database | None = None
-        self._lock: FileLock | None = None
+        self._lock: Lock | None = None
         self._metrics: metrics.MetricsServer | None = None
         self._connecting = False
         self.protocols: dict[str, Protocol] = {}
@@ -118,7 +120,7 @@ class MendBot(commands.Bot):
         return self._connecting
 
     @property
-    def lock(self) -> FileLock:
+    def lock(self) -> Lock:
         if self._lock is None:
             raise RuntimeError("the lock is taken by open(), before logging in")
         return self._lock
@@ -131,7 +133,9 @@ class MendBot(commands.Bot):
         if self._db is not None:
             return
         self.settings.prepare_database_folder()
-        opened = await open_database(self.settings.database_path)
+        # Only the running bot shares the database with other processes' shards; the commands
+        # (`sync`) need Mend stopped, as on SQLite.
+        opened = await open_database(self.settings.database, self.settings.shards if self.schedules else None)
         self._db, self._lock = opened.db, opened.lock
         if opened.applied:
             log.info("Applied migrations: %s", ", ".join(opened.applied))
@@ -292,10 +296,14 @@ class MendBot(commands.Bot):
     async def on_ready(self) -> None:
         metrics.gateway_connected(True)
         if self.user is not None:
-            log.info("Mend is connected as %s, in %d server(s).", self.user, len(self.guilds))
+            log.info("Mend is connected as %s, in %d server(s)%s.", self.user, len(self.guilds), self.on_shards())
         # Everything loaded so far lives as long as the bot: keep the collector from re-scanning it,
         # which otherwise shows up as pauses of tens of milliseconds under load.
         gc.freeze()
+
+    def on_shards(self) -> str:
+        """Which shards this process runs, for the log ("" when it is not sharded)."""
+        return ""
 
     async def on_resumed(self) -> None:
         metrics.gateway_connected(True)
@@ -314,7 +322,7 @@ class MendBot(commands.Bot):
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
         where = command or custom_id or interaction.type.name
-        busy = isinstance(original, sqlite3.OperationalError)
+        busy = isinstance(original, BUSY_ERRORS)
         if busy:
             log.warning("The database could not take %s now: %s", where, original)
         else:
@@ -328,6 +336,18 @@ class MendBot(commands.Bot):
             )
         written = render.text_of(dict(interaction.data or {})).strip() or None
         await executor.answer(interaction, Reply(BUSY if busy else SOMETHING_WENT_WRONG, words=written))
+
+
+class ShardedMendBot(MendBot, commands.AutoShardedBot):
+    """Mend on several gateway connections, one per shard (`SHARD_COUNT`, `SHARD_IDS`)."""
+
+    def on_shards(self) -> str:
+        return f" on shard(s) {', '.join(map(str, sorted(self.shards)))} of {self.shard_count}"
+
+
+def make_bot(settings: Settings, **options: Any) -> MendBot:
+    """Mend for these settings: sharded when `SHARD_COUNT` is set, as a single connection otherwise."""
+    return (ShardedMendBot if settings.shards is not None else MendBot)(settings, **options)
 
 
 Interaction = discord.Interaction[MendBot]

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from bot.budget import DEFAULT_RATE
+from bot.shards import Shards
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 TRACE = 5
@@ -30,6 +31,9 @@ DEFAULT_DATABASE = Path("data/mend.sqlite3")
 SETTINGS = (
     ("DISCORD_TOKEN", "required to run", "your bot's token (Developer Portal → Bot → Reset Token)"),
     ("DATABASE_PATH", str(DEFAULT_DATABASE), "the SQLite file; its folder is created, and holds a .lock file"),
+    ("DATABASE_URL", "none", "postgresql://user:password@host/database: use PostgreSQL instead of SQLite"),
+    ("SHARD_COUNT", "none", "run Mend's gateway connections as this many shards (or auto: Discord's advice)"),
+    ("SHARD_IDS", "all", "the shards this process runs, like 0,1 (others run the rest; needs DATABASE_URL)"),
     ("DEV_GUILD_ID", "none", "sync slash commands to this one server, where they appear at once"),
     ("LOG_LEVEL", "INFO", "TRACE, DEBUG, INFO, WARNING or ERROR; libraries log below INFO only at TRACE"),
     ("LOG_FORMAT", "text", "text, or json for one JSON object per line"),
@@ -53,6 +57,8 @@ class Settings:
 
     token: str = field(default="", repr=False)
     database_path: Path = DEFAULT_DATABASE
+    database_url: str | None = field(default=None, repr=False)
+    shards: Shards | None = None
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     log_format: str = "text"
@@ -86,9 +92,12 @@ class Settings:
             )
         log_level = _one_of("LOG_LEVEL", (value("LOG_LEVEL") or "INFO").upper(), _LOG_LEVELS)
         log_format = _one_of("LOG_FORMAT", (value("LOG_FORMAT") or "text").lower(), _LOG_FORMATS)
+        database_url = postgres_url(value("DATABASE_URL"))
         return cls(
             token=token,
             database_path=Path(value("DATABASE_PATH") or DEFAULT_DATABASE),
+            database_url=database_url,
+            shards=_shards(value("SHARD_COUNT"), value("SHARD_IDS"), postgres=database_url is not None),
             dev_guild_id=_snowflake("DEV_GUILD_ID", value("DEV_GUILD_ID")),
             log_level=log_level,
             log_format=log_format,
@@ -101,12 +110,19 @@ class Settings:
         )
 
     @property
+    def database(self) -> Path | str:
+        """Where the database is: the PostgreSQL URL if there is one, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
     def log_level_number(self) -> int:
         """The numeric `logging` level for `log_level`."""
         return logging.getLevelNamesMapping()[self.log_level]
 
     def prepare_database_folder(self) -> None:
-        """Create the folder that will hold the database file."""
+        """Create the folder that will hold the database file (nothing to do for PostgreSQL)."""
+        if self.database_url is not None:
+            return
         try:
             self.database_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -159,6 +175,48 @@ def _port(name: str, raw: str) -> int | None:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name} must be a port number from 1 to 65535, not {raw!r}; leave it empty for none.")
     return int(raw)
+
+
+def postgres_url(raw: str, name: str = "DATABASE_URL") -> str | None:
+    """A PostgreSQL URL as given (None if empty); `SettingsError` naming `name` if it is not one."""
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            f"{name} must be a PostgreSQL address like postgresql://user:password@host:5432/database"
+            + ("; leave it empty to keep the SQLite file at DATABASE_PATH." if name == "DATABASE_URL" else ".")
+        )
+    return raw
+
+
+def _shards(count_raw: str, ids_raw: str, *, postgres: bool) -> Shards | None:
+    if not count_raw:
+        if ids_raw:
+            raise SettingsError(
+                "SHARD_IDS needs SHARD_COUNT: set how many shards there are in all, like SHARD_COUNT=2."
+            )
+        return None
+    if count_raw.lower() == "auto":
+        if ids_raw:
+            raise SettingsError("SHARD_IDS needs a fixed SHARD_COUNT, not auto: every process must count the same.")
+        return Shards(None)
+    if not count_raw.isdigit() or not 0 < int(count_raw) <= 1024:
+        raise SettingsError(f"SHARD_COUNT must be a number of shards from 1 to 1024, or auto, not {count_raw!r}.")
+    count = int(count_raw)
+    if not ids_raw:
+        return Shards(count, tuple(range(count)))
+    parts = [part.strip() for part in ids_raw.split(",")]
+    if not all(part.isdigit() and int(part) < count for part in parts) or len(set(parts)) != len(parts):
+        raise SettingsError(
+            f"SHARD_IDS must be different shard numbers from 0 to {count - 1}, separated by commas, not {ids_raw!r}."
+        )
+    shards = Shards(count, tuple(sorted(int(part) for part in parts)))
+    if shards.partial and not postgres:
+        raise SettingsError(
+            "SHARD_IDS runs only some shards, and the other processes cannot share a SQLite file: set DATABASE_URL "
+            "to a PostgreSQL database, or leave SHARD_IDS empty to run every shard here."
+        )
+    return shards
 
 
 def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str | None:

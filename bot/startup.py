@@ -1,10 +1,12 @@
 """Start-up checks: what must hold before Mend contacts Discord, each failure one plain sentence.
 
-In order: the database's folder, the lock beside the database (a second Mend on the same file
-refuses to start; the lock covers everything after it, the migrations too), the file itself,
-SQLite's check of it with one committed write, then the migrations. Whatever fails is closed
-again, so a failed start ends at once and never hangs. The sentences name the file and what to
-do; the command line prints them.
+SQLite, in order: the database's folder, the lock beside the database (a second Mend on the same
+file refuses to start; the lock covers everything after it, the migrations too), the file itself,
+SQLite's check of it with one committed write, then the migrations. PostgreSQL: the locks that
+keep a second Mend off the same shards (there is no file to guard: several processes may share the
+database, one per group of shards), the server's check, then the migrations, which the processes
+take in turn. Whatever fails is closed again, so a failed start ends at once and never hangs. The
+sentences name the database and what to do; the command line prints them.
 """
 
 from __future__ import annotations
@@ -14,9 +16,14 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from bot.storage import DamagedError, Database
+import asyncpg
+
+from bot.shards import Shards
+from bot.storage import DamagedError, Database, Where
 from bot.storage.files import FileLock, LockHeld
+from bot.storage.postgres import OtherShardCount, ShardLock, ShardTaken, describe
 
 RESTORE = "python -m bot restore BACKUP"
 
@@ -25,21 +32,34 @@ class StartupError(Exception):
     """Mend cannot start; the message is the one sentence to show."""
 
 
+class Lock(Protocol):
+    """What keeps other Mends away while this one runs: `FileLock` or `ShardLock`."""
+
+    @property
+    def previous_holder_is_gone(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
 @dataclass
 class Opened:
-    """The database, checked and migrated, with the lock that keeps it Mend's alone."""
+    """The database, checked and migrated, with the lock that keeps it (or its shards) this Mend's."""
 
     db: Database
-    lock: FileLock
+    lock: Lock
     applied: list[str]
 
 
-async def open_database(path: Path) -> Opened:
-    """Check the path, take the lock, check the file, migrate; raise `StartupError` on a problem.
+async def open_database(where: Where, shards: Shards | None = None) -> Opened:
+    """Take the lock, check the database, migrate; raise `StartupError` on a problem.
 
-    `StorageError` (a newer schema, a failed migration, missing migrations) passes through: its
-    message is already the sentence.
+    `shards` are the shards this process runs (None: every server is this process's). `StorageError`
+    (a newer schema, a failed migration, missing migrations) passes through: its message is already
+    the sentence.
     """
+    if isinstance(where, str):
+        return await _open_postgres(where, shards)
+    path = where
     _check_place(path)
     try:
         lock = FileLock.take(path)
@@ -66,6 +86,67 @@ async def open_database(path: Path) -> Opened:
             raise StartupError(explain(error, path)) from None
         raise
     return Opened(db, lock, applied)
+
+
+async def _open_postgres(url: str, shards: Shards | None) -> Opened:
+    where = describe(url)
+    try:
+        lock = await ShardLock.take(url, shards)
+    except LockHeld as held:
+        raise StartupError(_refusal(held, where)) from None
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise StartupError(explain_postgres(error, where)) from None
+    try:
+        db = await Database.open(url, shards)
+        try:
+            await db.check()
+            applied = await db.migrate()
+        except BaseException:
+            await db.close()
+            raise
+    except BaseException as error:
+        lock.release()
+        if isinstance(error, OSError | TimeoutError | asyncpg.PostgresError | asyncpg.InterfaceError):
+            raise StartupError(explain_postgres(error, where)) from None
+        raise
+    return Opened(db, lock, applied)
+
+
+def _refusal(held: LockHeld, where: str) -> str:
+    holder = f"process {held.args[0].replace(' ', ' on ', 1)}" if held.args[0] else "another process"
+    if isinstance(held, OtherShardCount):
+        return (
+            f"Another Mend on {where} runs with SHARD_COUNT={held.args[1]} ({holder}): every process must use the "
+            "same SHARD_COUNT; to change it, stop them all first."
+        )
+    if isinstance(held, ShardTaken):
+        return (
+            f"Shard {held.args[1]} is already run by another Mend on {where} ({holder}): give each process its own "
+            "SHARD_IDS, or stop that one first."
+        )
+    return (
+        f"Mend is already running on {where} ({holder}): stop it first, or run each process with SHARD_COUNT "
+        "and SHARD_IDS of its own."
+    )
+
+
+def explain_postgres(error: BaseException, where: str) -> str:
+    """The sentence for a problem reaching or using the PostgreSQL database."""
+    if isinstance(error, asyncpg.InvalidAuthorizationSpecificationError):
+        return f"PostgreSQL at {where} refused the user or password in DATABASE_URL ({error}): correct them."
+    if isinstance(error, asyncpg.InvalidCatalogNameError):
+        return f"The database named in DATABASE_URL does not exist on {where} ({error}): create it, or correct the URL."
+    if isinstance(error, asyncpg.InsufficientPrivilegeError):
+        return (
+            f"The user in DATABASE_URL may not make or change Mend's tables in {where} ({error}): make it the "
+            "database's owner."
+        )
+    if isinstance(error, asyncpg.PostgresError):
+        return f"PostgreSQL at {where} cannot be used ({error}): check DATABASE_URL and the server's log."
+    return (
+        f"Mend cannot reach PostgreSQL at {where} ({_said(error) or type(error).__name__}): check that the server "
+        "runs and that DATABASE_URL names its host and port."
+    )
 
 
 def _check_place(path: Path) -> None:

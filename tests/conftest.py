@@ -1,23 +1,69 @@
-"""Fixtures: a stand-in per test, a small server on it, and Mend running against it."""
+"""Fixtures: a stand-in per test, a small server on it, and Mend running against it, on SQLite
+and on PostgreSQL.
+
+A test that uses a database (`database`, `harness`, `mend`, the storage tests' `db`) runs once
+per backend, unless it is marked `sqlite_only` (it looks at SQLite's files, or its locks).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.app import MendBot
+from bot.storage import Where
+from tests import postgres
 from tests.helpers import SPAWNED, FakeClock, Harness, World
 from tests.standin.server import StandIn
 from tests.standin.spec import notice
 
+BACKENDS = ("sqlite", "postgres")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself; it does not run on PostgreSQL")
     missing = notice()
-    if missing and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if missing and _in_ci():
         raise pytest.UsageError(f"{missing} CI must check every request, so this run fails.")
+    no_server = postgres.missing()
+    if no_server and _in_ci():
+        raise pytest.UsageError(f"{no_server} CI runs them, so this run fails.")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, scope="function")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    """One PostgreSQL server for the whole run, started when a test first needs it."""
+    reason = postgres.missing()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = postgres.Cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+async def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Where]:
+    """Where this test's database is: a SQLite file, or a new PostgreSQL database's URL."""
+    if backend == "sqlite":
+        yield tmp_path / "mend.sqlite3"
+        return
+    cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
+    url = await cluster.new_database()
+    yield url
+    await cluster.drop(url)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -57,8 +103,8 @@ def world(standin: StandIn) -> World:
 
 
 @pytest.fixture
-async def harness(world: World, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    running = Harness(world, tmp_path / "mend.sqlite3", clock)
+async def harness(world: World, database: Where, clock: FakeClock) -> AsyncIterator[Harness]:
+    running = Harness(world, database, clock)
     yield running
     await running.stop()
 

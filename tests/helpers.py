@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import asyncpg
 
 from bot.app import MendBot, point_at_endpoints
 from bot.budget import DEFAULT_RATE
@@ -19,7 +22,7 @@ from bot.repair import invitation
 from bot.rupture import Phase, Status
 from bot.schedule import schedule_next
 from bot.settings import Settings
-from bot.storage import Database
+from bot.storage import Database, Where
 from tests.standin.actors import Person
 from tests.standin.server import Application, StandIn
 from tests.standin.world import Channel, Guild, Permission
@@ -59,10 +62,14 @@ class World:
     helper_bot: Person
 
     @classmethod
-    def build(cls, standin: StandIn) -> World:
-        application = standin.add_application("Mend")
+    def build(
+        cls, standin: StandIn, application: Application | None = None, shard: tuple[int, int] | None = None
+    ) -> World:
+        """The world; for a second server of the same bot, pass its `application` (and the `shard`,
+        as (shard, count), that the server must be on)."""
+        application = application or standin.add_application("Mend")
         owner = standin.add_user("owner")
-        guild = standin.add_guild("Home", owner)
+        guild = standin.add_guild("Home", owner, shard=shard)
         standin.join(guild, application.bot)
         general = standin.add_text_channel(guild, "general")
 
@@ -92,7 +99,7 @@ class Harness:
     """Runs Mend in-process against the stand-in; `restart()` is a new bot on the same database."""
 
     world: World
-    database: Path
+    database: Where
     clock: FakeClock
     global_rate: float = DEFAULT_RATE
     bot: MendBot | None = None
@@ -103,7 +110,7 @@ class Harness:
         standin = self.world.standin
         return Settings(
             token=self.world.application.token,
-            database_path=self.database,
+            **database_settings(self.database),
             api_base_url=standin.api_url,
             gateway_url=standin.gateway_url,
             global_rate=self.global_rate,
@@ -162,17 +169,29 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def bot_environment(world: World, folder: Path, **overrides: str) -> dict[str, str]:
-    """The environment a newcomer's `.env` would give `python -m bot`, pointed at the stand-in."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DISCORD_", "DATABASE_", "DEV_"))}
+def database_settings(database: Where) -> dict[str, Any]:
+    """The settings that point Mend at `database`: a SQLite file, or a PostgreSQL URL."""
+    return {"database_url": database} if isinstance(database, str) else {"database_path": database}
+
+
+def bot_environment(world: World, folder: Path, database: Where | None = None, **overrides: str) -> dict[str, str]:
+    """The environment a newcomer's `.env` would give `python -m bot`, pointed at the stand-in: the
+    database is `folder/data/mend.sqlite3` unless `database` names another (a file, or a URL)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "DATABASE_", "DEV_", "SHARD_"))
+    }
     env.update(
         PYTHONPATH=str(ROOT),
         DISCORD_TOKEN=world.application.token,
-        DATABASE_PATH=str(folder / "data" / "mend.sqlite3"),
+        DATABASE_PATH=str(database if isinstance(database, Path) else folder / "data" / "mend.sqlite3"),
         DISCORD_API_BASE_URL=world.standin.api_url,
         DISCORD_GATEWAY_URL=world.standin.gateway_url,
         LOG_LEVEL="INFO",
     )
+    if isinstance(database, str):
+        env["DATABASE_URL"] = database
     env.update(overrides)
     return env
 
@@ -242,3 +261,41 @@ async def seed_active_rupture(
     active = schedule_next(replace(reserved, status=Status.ACTIVE, phase=Phase.WRITE, updated_at=last_activity))
     assert await db.save(Change(reserved, active)) is not None
     return thread
+
+
+_TABLES = (
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'schema_version'"
+)
+
+
+async def table_names(database: Where) -> set[str]:
+    """Mend's tables in the database (not the engine's own bookkeeping)."""
+    if isinstance(database, Path):
+        with sqlite3.connect(database) as raw:
+            return {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - {
+                "sqlite_sequence"
+            }
+    connection = await asyncpg.connect(database)
+    try:
+        return {row[0] for row in await connection.fetch(_TABLES)}
+    finally:
+        await connection.close()
+
+
+async def stored(database: Where) -> bytes:
+    """What the database keeps, to look for words in: SQLite's files byte for byte (the database,
+    its WAL and its journal); for PostgreSQL every row of every table, as SQL reaches it (the bytes
+    of deleted rows stay in its files until vacuum, as the README says)."""
+    if isinstance(database, Path):
+        files = (database, Path(f"{database}-wal"), Path(f"{database}-journal"))
+        return b"".join(path.read_bytes() for path in files if path.exists())
+    connection = await asyncpg.connect(database)
+    try:
+        rows = [
+            await connection.fetchval(f"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM {table} t")
+            for (table,) in await connection.fetch(_TABLES)
+        ]
+    finally:
+        await connection.close()
+    return "\n".join(rows).encode()

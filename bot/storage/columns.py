@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -120,7 +120,7 @@ _PLACES = tuple(
 )
 
 
-def to_rupture(row: Sequence[Any]) -> Rupture:
+def to_rupture(row: Iterable[Any]) -> Rupture:
     """A rupture from a row whose first columns are `SELECT`, in that order."""
     parts: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
     for (place, name, load), value in zip(_PLACES, row, strict=False):

@@ -1,45 +1,34 @@
-"""Two SQLite connections (through aiosqlite), their settings, and units of work on them.
+"""What the stores ask of a database, whichever it is: units of work, transactions, reads on their
+own, and the few words SQLite and PostgreSQL spell differently (`Dialect`).
 
-One connection writes; every unit of work on it runs under one lock, so concurrent tasks never
-interleave statements. A single statement is atomic on its own (the connection autocommits);
-several go in a `transaction()`, which takes SQLite's write lock at its start. The other
-connection only reads, so that reading never queues behind a write waiting for the file (WAL lets
-a reader go on while another program writes).
+A store writes one SQL text per query, with `?` or `:name` placeholders (the PostgreSQL connection
+numbers them as `$1…`). Where the dialects differ, the text takes the difference from the
+connection's `dialect`; `bot.storage.sqlite` and `bot.storage.postgres` hold the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
+from bot.shards import Shards
 
-Row = sqlite3.Row
 Parameters = Sequence[Any] | Mapping[str, Any]
-# The busy timeout comes first, so that even switching to WAL waits for another program's lock.
-PRAGMAS = (
-    "busy_timeout = 5000",
-    "journal_mode = WAL",
-    "synchronous = NORMAL",
-    "foreign_keys = ON",
-    "secure_delete = ON",
-)
+Where = Path | str
+"""Where the database is: a SQLite file, or a `postgresql://` URL."""
 
 
-async def _connect(path: Path, pragmas: Iterable[str]) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    try:
-        connection.row_factory = sqlite3.Row
-        for pragma in pragmas:
-            await connection.execute(f"PRAGMA {pragma}")
-    except BaseException:
-        await connection.close()
-        raise
-    return connection
+class Row(Protocol):
+    """A row read back: by column name or position (`sqlite3.Row`, `asyncpg.Record`)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> Iterable[str]: ...
 
 
 class StorageError(Exception):
@@ -50,28 +39,49 @@ class DamagedError(StorageError):
     """SQLite's own check found the file damaged; the message is SQLite's finding."""
 
 
-class Work:
-    """Statements inside one unit of work (the caller holds the lock)."""
+class ScriptError(StorageError):
+    """A migration's SQL itself failed (not the disk or the server); it was rolled back."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
 
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between SQLite and PostgreSQL in the SQL the stores write."""
+
+    name: str
+    least: str
+    """The smaller of two values (`min(a, b)` is an aggregate in PostgreSQL)."""
+    greatest: str
+    same_as: str
+    """Equality under which two NULLs are the same."""
+    skip_locked: str
+    """After a claiming SELECT: rows another transaction holds are skipped, the rest locked."""
+    setting: str
+    """The setting that names the database, for messages."""
+
+
+SQLITE = Dialect("SQLite", "min", "max", "IS", "", "DATABASE_PATH")
+POSTGRESQL = Dialect(
+    "PostgreSQL", "LEAST", "GREATEST", "IS NOT DISTINCT FROM", " FOR UPDATE SKIP LOCKED", "DATABASE_URL"
+)
+
+
+class Work(ABC):
+    """Statements inside one unit of work (its connection is the caller's until the unit ends)."""
+
+    @abstractmethod
     async def run(self, sql: str, parameters: Parameters = ()) -> int:
         """One statement; the number of rows it changed."""
-        cursor = await self._connection.execute(sql, parameters)
-        return cursor.rowcount
 
+    @abstractmethod
     async def many(self, sql: str, rows: Iterable[Parameters]) -> None:
-        await self._connection.executemany(sql, rows)
+        """One statement for each of `rows`."""
 
-    async def insert(self, sql: str, parameters: Parameters = ()) -> int:
-        """One INSERT; the new row's id."""
-        cursor = await self._connection.execute(sql, parameters)
-        return int(cursor.lastrowid or 0)
+    @abstractmethod
+    async def insert(self, sql: str, parameters: Parameters = ()) -> int | None:
+        """One INSERT of a row with an `id`; its id, or None when `ON CONFLICT DO NOTHING` took it."""
 
-    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
-        # One trip to aiosqlite's thread (execute, fetch and close together).
-        return list(await self._connection.execute_fetchall(sql, parameters))
+    @abstractmethod
+    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]: ...
 
     async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
         rows = await self.all(sql, parameters)
@@ -82,98 +92,74 @@ class Work:
         return int(row[0]) if row is not None and row[0] is not None else 0
 
 
-class Connection:
-    """The database: single statements, transactions, reads on their own, and scrubbing the WAL."""
+class Connection(ABC):
+    """A database: single statements, transactions, reads on their own, migrations, and scrubbing."""
 
-    def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
-        self.path = path
-        self.raw = connection
-        self._lock = asyncio.Lock()
-        self._work = Work(connection)
-        self._reader = reader
-        self._reading = Work(reader)
-        self._reader_lock = asyncio.Lock()
+    dialect: Dialect
+    where: str
+    """The file, or the URL without its password: for messages."""
 
-    @classmethod
-    async def open(cls, path: Path) -> Connection:
-        """Open (creating if needed) the file with WAL, foreign keys, secure delete and a busy timeout.
+    @abstractmethod
+    def unit(self) -> AbstractAsyncContextManager[Work]:
+        """Statements run together without others of this process in between, each committed on its own."""
 
-        SQLite's errors are raised as they are; whatever fails, the connections' threads are stopped,
-        so a failed start never hangs.
-        """
-        writer = await _connect(path, PRAGMAS)
-        try:
-            reader = await _connect(path, ("busy_timeout = 5000", "query_only = ON"))
-        except BaseException:
-            await writer.close()
-            raise
-        return cls(writer, reader, path)
-
-    async def check(self) -> None:
-        """Check the file's structure and commit one write, so that damage, a read-only file, a full
-        disk or another program's lock shows at start-up rather than in the middle of a repair.
-        """
-        async with self._lock:
-            [(finding,)] = await self.raw.execute_fetchall("PRAGMA quick_check(1)")
-            if finding != "ok":
-                raise DamagedError(" ".join(str(finding).split()))
-            [(version,)] = await self.raw.execute_fetchall("PRAGMA user_version")
-            await self.raw.execute("BEGIN IMMEDIATE")
-            try:
-                await self.raw.execute(f"PRAGMA user_version = {int(version)}")
-                await self.raw.execute("COMMIT")
-            except BaseException:
-                if self.raw.in_transaction:
-                    await self.raw.execute("ROLLBACK")
-                raise
-
-    async def close(self) -> None:
-        async with self._lock, self._reader_lock:
-            await self._reader.close()
-            await self.raw.close()
-
-    @asynccontextmanager
-    async def unit(self) -> AsyncIterator[Work]:
-        """Statements run together without others in between, each committed on its own."""
-        async with self._lock:
-            yield self._work
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Work]:
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Work]:
         """Statements that commit together or not at all."""
-        async with self._lock:
-            await self.raw.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._work
-            except BaseException:
-                await self.raw.execute("ROLLBACK")
-                raise
-            await self.raw.execute("COMMIT")
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Work]:
-        """Reads that see one state of the database, on the reading connection."""
-        async with self._reader_lock:
-            await self._reader.execute("BEGIN")
-            try:
-                yield self._reading
-            finally:
-                await self._reader.execute("COMMIT")
+    @abstractmethod
+    def reading(self) -> AbstractAsyncContextManager[Work]:
+        """Reads that see one state of the database, never queued behind a write."""
+
+    @abstractmethod
+    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        """One read, beside the writes."""
+
+    async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        rows = await self.all(sql, parameters)
+        return rows[0] if rows else None
 
     async def run(self, sql: str, parameters: Parameters = ()) -> int:
         async with self.unit() as work:
             return await work.run(sql, parameters)
 
-    async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
-        """One read, on the reading connection."""
-        async with self._reader_lock:
-            return await self._reading.all(sql, parameters)
-
-    async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
-        async with self._reader_lock:
-            return await self._reading.one(sql, parameters)
-
+    @abstractmethod
     async def scrub(self) -> None:
-        """Fold the WAL into the main file and truncate it, so erased words leave no old copies."""
-        async with self._lock:
-            await self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """After erasing words: leave no old copy of them where the database can still reach it."""
+
+    @abstractmethod
+    async def check(self) -> None:
+        """Problems that would otherwise show in the middle of a repair, raised at start-up instead."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    # -- migrations -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def migrating(self) -> AbstractAsyncContextManager[None]:
+        """Held while migrating, so that two processes starting at once migrate one after the other."""
+
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The number of the last migration applied (0 for a new database)."""
+
+    @abstractmethod
+    async def apply(self, number: int, script: str) -> None:
+        """Run one migration and record its number, in one transaction; `ScriptError` if its SQL failed."""
+
+
+class Store:
+    """What every store shares: the connection, and the shards whose servers this process serves."""
+
+    _sql: Connection
+    _shards: Shards | None
+
+    def _ours(self, guild_id: str = "guild_id") -> str:
+        """` AND` the condition that `guild_id` (a column or an expression) is a server of this
+        process's shards; nothing when it serves every server. Literal numbers, so that PostgreSQL
+        matches the sweep's index on the same expression."""
+        shards = self._shards
+        if shards is None or not shards.partial or shards.ids is None:
+            return ""
+        return f" AND (({guild_id} >> 22) % {shards.count}) IN ({', '.join(str(i) for i in shards.ids)})"

@@ -10,14 +10,10 @@ from bot.clock import to_timestamp
 from bot.rupture import Rupture
 from bot.schedule import zone_named
 from bot.storage.columns import SELECT, to_rupture
-from bot.storage.connection import Connection
 from bot.storage.ruptures import Ruptures
 
-_THEIRS = (
-    "guild_id = :guild AND thread_id IS NOT NULL AND (first_id = :person OR second_id = :person) "
-    "AND (:partner IS NULL OR first_id = :partner OR second_id = :partner)"
-)
-_SINCE = f"{_THEIRS} AND created_at >= :since"
+_THEIRS = "guild_id = :guild AND thread_id IS NOT NULL AND (first_id = :person OR second_id = :person)"
+_WITH_PARTNER = " AND (first_id = :partner OR second_id = :partner)"
 
 
 @dataclass(frozen=True)
@@ -33,8 +29,6 @@ class PastRepairs:
 class Histories(Ruptures):
     """Reading a person's past repairs, and recording choices to share their picture."""
 
-    _sql: Connection
-
     async def zone_of(self, user_id: int) -> ZoneInfo:
         row = await self._sql.one("SELECT timezone FROM people WHERE user_id = ?", (user_id,))
         return zone_named(row["timezone"] if row else None)
@@ -45,12 +39,15 @@ class Histories(Ruptures):
         """A person's repairs in a server that began at or after `since` (only those with `partner`,
         if given)."""
         where = {"guild": guild_id, "person": user_id, "partner": partner, "since": to_timestamp(since)}
+        theirs = _THEIRS if partner is None else _THEIRS + _WITH_PARTNER
+        since_then = f"{theirs} AND created_at >= :since"
         async with self._sql.reading() as work:
-            rows = await work.all(f"SELECT {SELECT} FROM ruptures WHERE {_SINCE}", where)
-            earlier = await work.one(f"SELECT 1 FROM ruptures WHERE {_THEIRS} AND created_at < :since LIMIT 1", where)
+            rows = await work.all(f"SELECT {SELECT} FROM ruptures WHERE {since_then}", where)
+            earlier = await work.one(f"SELECT 1 FROM ruptures WHERE {theirs} AND created_at < :since LIMIT 1", where)
             left = await work.all(
                 "SELECT user_id FROM memberships WHERE guild_id = :guild AND left_at IS NOT NULL AND user_id IN "
-                f"(SELECT CASE first_id WHEN :person THEN second_id ELSE first_id END FROM ruptures WHERE {_SINCE})",
+                "(SELECT CASE first_id WHEN :person THEN second_id ELSE first_id END "
+                f"FROM ruptures WHERE {since_then})",
                 where,
             )
         ruptures = [to_rupture(row) for row in rows]

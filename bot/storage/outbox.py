@@ -9,7 +9,7 @@ from bot.clock import from_timestamp, to_timestamp
 from bot.protocols import Role
 from bot.rupture import Rupture
 from bot.storage.columns import select_of, to_rupture
-from bot.storage.connection import Connection, Row
+from bot.storage.connection import Row
 from bot.storage.ruptures import Ruptures
 
 _WAITING = (
@@ -31,7 +31,7 @@ class Unshown:
 
 
 class Outbox(Ruptures):
-    _sql: Connection
+    """What threads are yet to be shown; a process shows only what its own servers' threads wait for."""
 
     async def shown(
         self,
@@ -72,7 +72,8 @@ class Outbox(Ruptures):
     async def unshown(self, now: datetime, limit: int = 100) -> list[Unshown]:
         """Changes whose thread part is still to be shown and may be tried now, oldest first."""
         rows = await self._sql.all(
-            f"{_WAITING} WHERE o.not_before <= ? ORDER BY o.created_at, o.rupture_id, o.version LIMIT ?",
+            f"{_WAITING} WHERE o.not_before <= ?{self._ours('r.guild_id')} "
+            "ORDER BY o.created_at, o.rupture_id, o.version LIMIT ?",
             (to_timestamp(now), limit),
         )
         return [_unshown(row) for row in rows]
@@ -83,7 +84,10 @@ class Outbox(Ruptures):
 
     async def next_unshown(self) -> datetime | None:
         """When the next waiting change may be tried, if any waits."""
-        row = await self._sql.one("SELECT min(not_before) AS next FROM outbox")
+        row = await self._sql.one(
+            "SELECT min(o.not_before) AS next FROM outbox o JOIN ruptures r ON r.id = o.rupture_id"
+            f"{self._ours('r.guild_id')}"
+        )
         return None if row is None or row["next"] is None else from_timestamp(row["next"])
 
     async def postpone(self, rupture_id: int, version: int, until: datetime) -> None:

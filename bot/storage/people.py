@@ -13,7 +13,7 @@ from bot.clock import to_timestamp
 from bot.people import MEMBERSHIP_RECHECK
 from bot.rupture import Rupture
 from bot.storage.columns import PAIR, SELECT, your_part
-from bot.storage.connection import Connection, Work
+from bot.storage.connection import Work
 from bot.storage.ruptures import Ruptures
 
 _REMEMBER_MEMBER = (
@@ -24,8 +24,6 @@ _REMEMBER_MEMBER = (
 
 class People(Ruptures):
     """What Mend holds about a person, and how it is given to them or erased."""
-
-    _sql: Connection
 
     async def has_consented(self, user_id: int) -> bool:
         row = await self._sql.one("SELECT consented_at FROM people WHERE user_id = ?", (user_id,))
@@ -56,7 +54,7 @@ class People(Ruptures):
     async def add_block(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
         async with self._sql.unit() as work:
             await work.run(
-                "INSERT OR IGNORE INTO blocks (blocker_id, blocked_hash, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO blocks (blocker_id, blocked_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (blocker_id, await _block_hash(work, blocked_id), to_timestamp(now)),
             )
 
@@ -87,9 +85,10 @@ class People(Ruptures):
         await self._sql.run(_REMEMBER_MEMBER, (guild_id, user_id, to_timestamp(now)))
 
     async def memberships_to_check(self, now: datetime, limit: int) -> list[tuple[int, int]]:
-        """(server, person) pairs not checked for a day, oldest first."""
+        """(server, person) pairs of this process's servers not checked for a day, oldest first."""
         rows = await self._sql.all(
-            "SELECT guild_id, user_id FROM memberships WHERE checked_at <= ? ORDER BY checked_at LIMIT ?",
+            f"SELECT guild_id, user_id FROM memberships WHERE checked_at <= ?{self._ours()} "
+            "ORDER BY checked_at LIMIT ?",
             (to_timestamp(now - MEMBERSHIP_RECHECK), limit),
         )
         return [(row["guild_id"], row["user_id"]) for row in rows]
@@ -103,9 +102,11 @@ class People(Ruptures):
         )
 
     async def departed(self, left_before: datetime) -> list[int]:
-        """People who left every server Mend knows them in, all before `left_before`."""
+        """People who left every server Mend knows them in, all before `left_before`: those whose
+        first such server (by id) is one of this process's, so that one process erases each."""
         rows = await self._sql.all(
-            "SELECT user_id FROM memberships GROUP BY user_id HAVING count(*) = count(left_at) AND max(left_at) <= ?",
+            "SELECT user_id FROM memberships GROUP BY user_id "
+            f"HAVING count(*) = count(left_at) AND max(left_at) <= ?{self._ours('min(guild_id)')}",
             (to_timestamp(left_before),),
         )
         return [row["user_id"] for row in rows]
@@ -162,7 +163,9 @@ async def _block_hash(work: Work, user_id: int) -> str:
     """A keyed hash of a blocked person's id: a block is kept without keeping who it is about."""
     row = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
     if row is None:
-        await work.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('block_key', ?)", (secrets.token_hex(32),))
+        await work.run(
+            "INSERT INTO meta (key, value) VALUES ('block_key', ?) ON CONFLICT DO NOTHING", (secrets.token_hex(32),)
+        )
         row = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
     assert row is not None
     return _keyed(row["value"], user_id)

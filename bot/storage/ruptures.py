@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 
 from bot.actions import Context
 from bot.clock import to_timestamp
@@ -16,28 +16,48 @@ from bot.repair import thread_gone
 from bot.rupture import Rupture
 from bot.servers import cadence_from
 from bot.storage.columns import CHANGED, CREATED, SELECT, Column, to_rupture, values
-from bot.storage.connection import Connection, Work
+from bot.storage.connection import Dialect, Parameters, Store, Work
 
 RESERVATION_TIMEOUT = 120
 _INT64_MAX = 2**63 - 1
 _WRITTEN_REMEMBERED = 10_000
 _CLOSED_FOR_GOOD = 2**62  # a version no snapshot has: the rupture was closed outside compare-and-set
 _OPEN = "status IN ('invited', 'active')"
-# When what is due changes, any claim on the old item no longer applies. (Columns on the right of
-# SET read their values from before the update.)
-RELEASE_IF_DUE_CHANGED = ", ".join(
-    f"{column} = CASE WHEN due_at IS :due_at AND due_kind IS :due_kind THEN {column} ELSE {fresh} END"
-    for column, fresh in (
-        ("due_lease_until", "NULL"),
-        ("due_attempts", "0"),
-        ("due_first_claimed_at", "NULL"),
-        ("due_blocked", "0"),
+
+
+@cache
+def release_if_due_changed(dialect: Dialect) -> str:
+    """When what is due changes, any claim on the old item no longer applies. (Columns on the
+    right of SET read their values from before the update.)"""
+    return ", ".join(
+        f"{column} = CASE WHEN due_at {dialect.same_as} :due_at AND due_kind {dialect.same_as} :due_kind "
+        f"THEN {column} ELSE {fresh} END"
+        for column, fresh in (
+            ("due_lease_until", "NULL"),
+            ("due_attempts", "0"),
+            ("due_first_claimed_at", "NULL"),
+            ("due_blocked", "0"),
+        )
     )
-)
-_SAVE = (
-    f"UPDATE ruptures SET {RELEASE_IF_DUE_CHANGED}, {', '.join(f'{c.name} = :{c.name}' for c in CHANGED)}, "
-    "version = version + 1 WHERE id = :rupture_id AND version = :expected"
-)
+
+
+@cache
+def _save(dialect: Dialect) -> str:
+    return (
+        f"UPDATE ruptures SET {release_if_due_changed(dialect)}, "
+        f"{', '.join(f'{c.name} = :{c.name}' for c in CHANGED)}, "
+        "version = version + 1 WHERE id = :rupture_id AND version = :expected"
+    )
+
+
+def _the_pair(dialect: Dialect) -> str:
+    """The condition that a rupture is between the people `:low` and `:high` (the smaller id and the
+    larger), in either seat: the terms of the unique index on open pairs."""
+    return f"{dialect.least}(first_id, second_id) = :low AND {dialect.greatest}(first_id, second_id) = :high"
+
+
+def _pair(a: int, b: int) -> dict[str, int]:
+    return {"low": min(a, b), "high": max(a, b)}
 
 
 @dataclass(frozen=True)
@@ -50,10 +70,8 @@ class Outgoing:
     not_before: datetime
 
 
-class Ruptures:
+class Ruptures(Store):
     """The `ruptures` table and the private answers held for them."""
-
-    _sql: Connection
 
     def __init__(self) -> None:
         # The latest version this process wrote for recently changed ruptures: a cheap hint that a
@@ -76,19 +94,20 @@ class Ruptures:
         A reservation whose thread never arrived (a crash mid-start) expires after two minutes.
         """
         first, second = draft.first.user_id, draft.second.user_id
+        assert first is not None and second is not None, "a new rupture seats two people"
         row = values(draft, CREATED)
         async with self._sql.transaction() as work:
             await work.run(
-                "DELETE FROM ruptures WHERE thread_id IS NULL AND created_at < ? AND guild_id = ? "
-                "AND min(first_id, second_id) = min(?, ?) AND max(first_id, second_id) = max(?, ?)",
-                (row["created_at"] - RESERVATION_TIMEOUT, draft.guild_id, first, second, first, second),
+                "DELETE FROM ruptures WHERE thread_id IS NULL AND created_at < :stale AND guild_id = :guild_id "
+                f"AND {_the_pair(self._sql.dialect)}",
+                {"stale": row["created_at"] - RESERVATION_TIMEOUT, "guild_id": draft.guild_id, **_pair(first, second)},
             )
-            try:
-                rupture_id = await work.insert(
-                    f"INSERT INTO ruptures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    tuple(row.values()),
-                )
-            except sqlite3.IntegrityError:
+            # The unique index on open pairs turns a second open rupture into nothing inserted.
+            rupture_id = await work.insert(
+                f"INSERT INTO ruptures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) ON CONFLICT DO NOTHING",
+                tuple(row.values()),
+            )
+            if rupture_id is None:
                 return None
             await work.many(
                 "INSERT INTO memberships (guild_id, user_id, checked_at) VALUES (?, ?, ?) "
@@ -104,15 +123,16 @@ class Ruptures:
         await self._sql.run("UPDATE ruptures SET thread_id = ? WHERE id = ?", (thread_id, rupture_id))
 
     async def forget_unopened(self) -> int:
-        """At start-up: reservations whose thread never arrived (Mend stopped while opening them)."""
-        return await self._sql.run("DELETE FROM ruptures WHERE thread_id IS NULL AND version = 0")
+        """At start-up: reservations whose thread never arrived (Mend stopped while opening them),
+        in this process's servers (another process may be opening one in its own right now)."""
+        return await self._sql.run(f"DELETE FROM ruptures WHERE thread_id IS NULL AND version = 0{self._ours()}")
 
     async def unwelcomed(self) -> list[Rupture]:
-        """Invited ruptures whose thread exists but whose invitation was never posted (Mend stopped
-        in between), to finish at start-up."""
+        """Invited ruptures of this process's servers whose thread exists but whose invitation was
+        never posted (Mend stopped in between), to finish at start-up."""
         rows = await self._sql.all(
             f"SELECT {SELECT} FROM ruptures WHERE status = 'invited' AND thread_id IS NOT NULL "
-            "AND prompt_message_id IS NULL"
+            f"AND prompt_message_id IS NULL{self._ours()}"
         )
         return [to_rupture(row) for row in rows]
 
@@ -132,10 +152,11 @@ class Ruptures:
 
     async def open_ruptures_of(self, user_id: int, guild_id: int | None = None) -> list[Rupture]:
         """The person's open ruptures (optionally in one server), oldest first."""
+        in_guild = "" if guild_id is None else " AND guild_id = :guild_id"
         rows = await self._sql.all(
             f"SELECT {SELECT} FROM ruptures WHERE {_OPEN} AND thread_id IS NOT NULL "
-            "AND (first_id = ? OR second_id = ?) AND (? IS NULL OR guild_id = ?) ORDER BY id",
-            (user_id, user_id, guild_id, guild_id),
+            f"AND (first_id = :user_id OR second_id = :user_id){in_guild} ORDER BY id",
+            {"user_id": user_id, "guild_id": guild_id},
         )
         return [to_rupture(row) for row in rows]
 
@@ -143,9 +164,8 @@ class Ruptures:
         async with self._sql.reading() as work:
             return await _read(
                 work,
-                f"{_OPEN} AND guild_id = ? AND min(first_id, second_id) = min(?, ?) "
-                "AND max(first_id, second_id) = max(?, ?)",
-                (guild_id, a, b, a, b),
+                f"{_OPEN} AND guild_id = :guild_id AND {_the_pair(self._sql.dialect)}",
+                {"guild_id": guild_id, **_pair(a, b)},
             )
 
     async def ruptures_of(self, user_id: int) -> list[Rupture]:
@@ -183,16 +203,17 @@ class Ruptures:
         new, expected = change.rupture, change.before.version
         parameters = {**values(new, CHANGED), "rupture_id": new.id, "expected": expected}
         if change.keep_private is None and not change.erase_private and outbox is None:
-            if await self._sql.run(_SAVE, parameters) != 1:
+            if await self._sql.run(_save(self._sql.dialect), parameters) != 1:
                 return None
         else:
             async with self._sql.transaction() as work:
-                if await work.run(_SAVE, parameters) != 1:
+                if await work.run(_save(self._sql.dialect), parameters) != 1:
                     return None
                 if change.keep_private is not None:
                     role, text = change.keep_private
                     await work.run(
-                        "INSERT OR REPLACE INTO sealed_answers (rupture_id, step, role, text) VALUES (?, ?, ?, ?)",
+                        "INSERT INTO sealed_answers (rupture_id, step, role, text) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (rupture_id, step, role) DO UPDATE SET text = excluded.text",
                         (new.id, new.step, role.value, text),
                     )
                 if change.erase_private:
@@ -238,6 +259,6 @@ class Ruptures:
         await work.run("DELETE FROM sealed_answers WHERE rupture_id = ?", (rupture.id,))
 
 
-async def _read(work: Work, where: str, parameters: tuple[object, ...]) -> Rupture | None:
+async def _read(work: Work, where: str, parameters: Parameters) -> Rupture | None:
     row = await work.one(f"SELECT {SELECT} FROM ruptures WHERE {where}", parameters)
     return None if row is None else to_rupture(row)

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from bot.clock import from_timestamp, to_timestamp
 from bot.servers import SETTINGS, GuildSettings, SettingsChange
-from bot.storage.connection import Connection, Work
+from bot.storage.connection import Store, Work
 
 
-class Servers:
-    _sql: Connection
+class Servers(Store):
+    """Servers' settings and their audit trail, Mend's notes, and forgetting a server."""
 
     async def meta(self, key: str) -> str | None:
         row = await self._sql.one("SELECT value FROM meta WHERE key = ?", (key,))

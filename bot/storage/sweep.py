@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from bot.actions import Cadence
@@ -12,8 +13,8 @@ from bot.rupture import Rupture
 from bot.schedule import Claim, Handled, Outcome, Waking, zone_named
 from bot.servers import cadence_from
 from bot.storage.columns import SELECT, SWEPT, to_rupture, values
-from bot.storage.connection import Connection, Row
-from bot.storage.ruptures import RELEASE_IF_DUE_CHANGED, Ruptures
+from bot.storage.connection import POSTGRESQL, Dialect, Row
+from bot.storage.ruptures import Ruptures, release_if_due_changed
 
 # How each outcome other than "sent" and "gone" changes a claimed item's bookkeeping.
 _SETTLEMENTS = {
@@ -23,27 +24,31 @@ _SETTLEMENTS = {
     Outcome.MOVED_ON: "due_at = NULL, due_kind = NULL, due_lease_until = NULL",
     Outcome.SUPERSEDED: "due_lease_until = NULL",
 }
-_RECORD = (
-    f"UPDATE ruptures SET {RELEASE_IF_DUE_CHANGED}, {', '.join(f'{c.name} = :{c.name}' for c in SWEPT)}, "
-    "version = version + 1 WHERE id = :rupture_id AND version = :expected"
-)
+
+
+@cache
+def _record(dialect: Dialect) -> str:
+    return (
+        f"UPDATE ruptures SET {release_if_due_changed(dialect)}, {', '.join(f'{c.name} = :{c.name}' for c in SWEPT)}, "
+        "version = version + 1 WHERE id = :rupture_id AND version = :expected"
+    )
 
 
 class Sweep(Ruptures):
     """What the sweep reads and writes, in as few round trips as a batch allows."""
 
-    _sql: Connection
-
     async def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[Claim]:
-        """Claim up to `limit` due items, oldest first; the claim is committed before any is sent."""
+        """Claim up to `limit` due items of this process's servers, oldest first; the claim is
+        committed before any is sent. On PostgreSQL the rows are locked as they are read, and rows
+        another process is claiming at that moment are skipped, so no item is claimed twice."""
         stamp = to_timestamp(now)
         async with self._sql.transaction() as work:
             rows = await work.all(
                 f"SELECT {SELECT}, due_attempts, due_first_claimed_at FROM ruptures "
-                "WHERE due_at <= ? AND due_blocked = 0 AND (due_lease_until IS NULL OR due_lease_until <= ?) "
-                "AND thread_id IS NOT NULL "
-                "ORDER BY due_at LIMIT ?",
-                (stamp, stamp, limit),
+                "WHERE due_at <= :now AND due_blocked = 0 AND (due_lease_until IS NULL OR due_lease_until <= :now) "
+                f"AND thread_id IS NOT NULL{self._ours()} "
+                f"ORDER BY due_at LIMIT :limit{self._sql.dialect.skip_locked}",
+                {"now": stamp, "limit": limit},
             )
             await work.many(
                 "UPDATE ruptures SET due_lease_until = ?, due_attempts = due_attempts + 1, "
@@ -63,7 +68,7 @@ class Sweep(Ruptures):
         async with self._sql.reading() as work:
             hours = await work.all(
                 "SELECT user_id, timezone, quiet_start, quiet_end FROM people "
-                f"WHERE user_id IN ({', '.join('?' * len(people))})",
+                f"WHERE user_id IN ({', '.join('?' * len(people)) or 'NULL'})",
                 list(people),
             )
             settings = await work.all(
@@ -103,7 +108,7 @@ class Sweep(Ruptures):
                 )
         async with self._sql.transaction() as work:
             if records:
-                await work.many(_RECORD, records)
+                await work.many(_record(self._sql.dialect), records)
             for rupture in gone:
                 await self._overwrite(work, rupture)
             for outcome, rows in others.items():
@@ -116,26 +121,41 @@ class Sweep(Ruptures):
             await self._sql.scrub()
 
     async def release_claims(self, now: datetime, *, holder_gone: bool) -> int:
-        """At start-up: free the claims that may be taken again. Expired ones always; all of them only
-        when the process that took them is known to have ended (see `FileLock.previous_holder_is_gone`).
+        """At start-up: free the claims on this process's servers that may be taken again. Expired
+        ones always; all of them only when the process that took them is known to have ended (see
+        `previous_holder_is_gone` of `FileLock` and `ShardLock`).
         """
         return await self._sql.run(
             "UPDATE ruptures SET due_lease_until = NULL "
-            "WHERE due_lease_until IS NOT NULL AND (? OR due_lease_until <= ?)",
+            f"WHERE due_lease_until IS NOT NULL AND (? OR due_lease_until <= ?){self._ours()}",
             (holder_gone, to_timestamp(now)),
         )
 
     async def backlog(self, now: datetime) -> tuple[int, int]:
-        """How many items are due now, and how many repairs are open (for the metrics; the second
-        count reads an index entry per open repair, some 40 ms for a million).
+        """How many items of this process's servers are due now, and how many of their repairs are
+        open (for the metrics; the second count reads an index entry per open repair, some 40 ms
+        for a million).
         """
         row = await self._sql.one(
-            "SELECT (SELECT count(*) FROM ruptures WHERE due_at <= ? AND due_blocked = 0), "
-            "(SELECT count(*) FROM ruptures WHERE status IN ('invited', 'active'))",
+            f"SELECT (SELECT count(*) FROM ruptures WHERE due_at <= ? AND due_blocked = 0{self._ours()}), "
+            f"(SELECT count(*) FROM ruptures WHERE status IN ('invited', 'active'){self._ours()})",
             (to_timestamp(now),),
         )
         assert row is not None
         return row[0], row[1]
+
+    async def index_shards(self) -> None:
+        """On PostgreSQL, when this process runs only some shards: make sure the due items are
+        indexed by shard for this shard count (made once, without blocking writers), so that each
+        process's sweep reads its own due rows and no others."""
+        shards = self._shards
+        if self._sql.dialect is not POSTGRESQL or shards is None or not shards.partial:
+            return
+        async with self._sql.migrating():
+            await self._sql.run(
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ruptures_due_by_shard_of_{shards.count} ON ruptures "
+                f"(((guild_id >> 22) % {shards.count}), due_at) WHERE due_at IS NOT NULL"
+            )
 
 
 def _waking(row: Row) -> Waking:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.app import MendBot
 from bot.rupture import Status
+from bot.storage import Where
 from bot.wording import opening, turns
 from bot.wording import privacy as privacy_words
 from tests.e2e.steps import open_repair, posted, press, started_repair, write
@@ -15,8 +18,9 @@ from tests.standin.actors import Person
 from tests.standin.world import Channel
 
 
-def _traces(database: Path, user_id: int, name: str) -> list[str]:
+def _traces(database: Where, user_id: int, name: str) -> list[str]:
     """Where a person's id or name still appears in the database files (main file, WAL, journal)."""
+    assert isinstance(database, Path), "SQLite's files"
     needles = {
         "id as text": str(user_id).encode(),
         "id as a 64-bit integer": user_id.to_bytes(8, "big"),
@@ -54,6 +58,7 @@ async def test_export_is_a_private_json_file_of_everything_held(world: World, me
     assert sams["blocks_you_made"] == [], "someone else's block is their private choice, not Sam's data"
 
 
+@pytest.mark.sqlite_only  # reads SQLite's file format; PostgreSQL's twin: tests/e2e/test_postgres.py
 async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await started_repair(world)
@@ -138,6 +143,7 @@ async def walk_to_the_last_question(world: World, mend: MendBot, thread: Channel
     await posted(world, thread, turns.RECOGNITION_TITLE)
 
 
+@pytest.mark.sqlite_only  # reads SQLite's file format
 async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: World, harness: Harness) -> None:
     mend = await harness.start()
     await (await world.sam.slash("mend block", world.general, member=world.alex.user)).reply()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime
 
 import discord
@@ -19,7 +18,7 @@ from bot.wording import history as history_words
 from bot.wording import opening, turns
 from bot.wording import privacy as privacy_words
 from tests.e2e.steps import look_back, open_repair, posted, press, started_repair, write
-from tests.helpers import FakeClock, Harness, World
+from tests.helpers import FakeClock, Harness, World, table_names
 
 # Where an export puts each table's rows; the tables left out hold nothing about a person.
 EXPORTED = {
@@ -103,9 +102,7 @@ async def test_an_export_holds_something_from_every_table_that_can_hold_somethin
     reply = await (await owner.slash("privacy export", world.general)).reply()
     assert reply.message is not None
     exported = json.loads(reply.message.files["mend-data.json"])
-    with sqlite3.connect(harness.database) as raw:
-        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables - {"sqlite_sequence"} == set(EXPORTED) | set(NOT_EXPORTED), (
+    assert await table_names(harness.database) == set(EXPORTED) | set(NOT_EXPORTED), (
         "a table was added: export what it holds about a person, or say why it holds nothing"
     )
     assert {table: bool(exported[key]) for table, key in EXPORTED.items()} == dict.fromkeys(EXPORTED, True)

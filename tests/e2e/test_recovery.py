@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,16 +17,15 @@ from bot.wording import common, opening, refusals, server, turns
 from bot.wording import privacy as privacy_words
 from cogs.ui.executor import show_all_unshown
 from tests.e2e.steps import checkins, open_repair, posted, press, started_repair, sweep, write
-from tests.helpers import FakeClock, Harness, World, eventually
+from tests.helpers import FakeClock, Harness, World, eventually, stored
 from tests.standin.world import Channel
 
 FOLLOWUPS = ("POST", "/webhooks/{webhook_id}/{webhook_token}")
 SECRET = "Scared, if I am honest, and small."
 
 
-def _database_holds(harness: Harness, text: str) -> bool:
-    files = [harness.database, Path(f"{harness.database}-wal"), Path(f"{harness.database}-journal")]
-    return any(text.encode() in path.read_bytes() for path in files if path.exists())
+async def _database_holds(harness: Harness, text: str) -> bool:
+    return text.encode() in await stored(harness.database)
 
 
 async def test_a_reservation_left_by_a_crash_is_dropped_at_start_up(
@@ -92,7 +90,7 @@ async def test_every_ending_erases_what_was_written_privately(
     rupture = await mend.db.rupture(rupture_id)
     assert rupture is not None and not rupture.status.is_open and rupture.phase is not Phase.COLLECT
     assert await mend.db.sealed_answers(rupture_id, 1) == {}
-    assert not _database_holds(harness, SECRET), "not in the database file, nor in its write-ahead log"
+    assert not await _database_holds(harness, SECRET), "not in the database file, nor in its write-ahead log"
 
 
 async def test_a_turn_held_up_by_rate_limits_is_told_and_shown_later_with_nothing_to_do(
@@ -129,6 +127,7 @@ async def test_a_long_retry_after_is_not_waited_out_in_the_answer(world: World, 
     )
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's twin: tests/e2e/test_postgres.py
 async def test_a_locked_database_still_answers_in_time_and_gives_the_words_back(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await started_repair(world)

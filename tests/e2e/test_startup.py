@@ -166,7 +166,7 @@ async def test_a_disk_that_takes_no_more_is_named(world: World, tmp_path: Path) 
 
 async def test_a_full_disk_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite's own "database or disk is full", as a database capped at two pages gives it."""
-    monkeypatch.setattr("bot.storage.connection.PRAGMAS", ("busy_timeout = 5000", "max_page_count = 2"))
+    monkeypatch.setattr("bot.storage.sqlite.PRAGMAS", ("busy_timeout = 5000", "max_page_count = 2"))
     database = tmp_path / "mend.sqlite3"
     with pytest.raises(StartupError) as raised:
         await open_database(database)

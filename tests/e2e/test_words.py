@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from bot.app import MendBot
 from bot.wording import turns
 from tests.e2e.steps import open_repair, posted, press, walk, write
-from tests.helpers import Harness, World
+from tests.helpers import Harness, World, stored
 
 
 async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: MendBot) -> None:
@@ -32,10 +31,6 @@ async def test_the_longest_text_is_posted_whole(world: World, mend: MendBot) -> 
     assert long_text in "".join(e.get("description", "") for e in message.embeds)
 
 
-def _files(database: Path) -> list[Path]:
-    return [p for p in (database, Path(f"{database}-wal"), Path(f"{database}-journal")) if p.exists()]
-
-
 async def test_no_written_sentence_stays_in_the_database_files(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await open_repair(world, world.alex, world.sam, protocol="full")
@@ -46,14 +41,14 @@ async def test_no_written_sentence_stays_in_the_database_files(world: World, har
     await posted(world, thread, "I will text when running late.")
     assert len(written) > 10
 
-    def leftovers() -> list[str]:
-        contents = b"".join(path.read_bytes() for path in _files(harness.database))
+    async def leftovers() -> list[str]:
+        contents = await stored(harness.database)
         return [s for s in written if s.encode() in contents]
 
     await harness.settled()
-    assert leftovers() == [], "while running, once Mend has finished the turn it was answering"
+    assert await leftovers() == [], "while running, once Mend has finished the turn it was answering"
     await harness.stop()
-    assert leftovers() == [], "after shutting down"
+    assert await leftovers() == [], "after shutting down"
 
 
 async def test_every_request_carrying_written_words_allows_no_mentions(world: World, mend: MendBot) -> None:
@@ -95,5 +90,4 @@ async def test_private_answers_are_erased_when_the_repair_ends_before_the_reveal
     assert ask.message is not None
     await (await world.sam.press(ask.message, turns.STEP_AWAY)).followup()
     await world.standin.until(lambda: thread.archived)
-    contents = b"".join(path.read_bytes() for path in _files(harness.database))
-    assert b"Ashamed and small" not in contents
+    assert b"Ashamed and small" not in await stored(harness.database)

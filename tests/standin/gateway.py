@@ -3,6 +3,9 @@
 Frames go out zlib-stream compressed when the client asks (discord.py does), one shared
 compressor per connection with a sync flush after each frame, as `gateway.mdx` describes.
 Events are buffered per session so a dropped connection can RESUME and replay what it missed.
+
+Sharding as Discord does it: an IDENTIFY with `shard: [id, count]` gets the servers on that shard
+only (`(guild_id >> 22) % count`), a server's events go to its shard's session, and DMs to shard 0.
 """
 
 from __future__ import annotations
@@ -70,9 +73,16 @@ class Session:
     id: str
     application: Application
     intents: int
+    shard: tuple[int, int] | None = None
     sequence: int = 0
     connection: Connection | None = None
     buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
+
+    def carries(self, guild_id: int | None) -> bool:
+        """Whether this session's shard carries a server's events (DMs: shard 0)."""
+        if self.shard is None:
+            return True
+        return self.shard[0] == 0 if guild_id is None else on_shard(guild_id, self.shard)
 
     def wants(self, event: str) -> bool:
         needed = _INTENT_OF_EVENT.get(event)
@@ -99,6 +109,12 @@ class Gateway:
         self.resumes: list[dict[str, Any]] = []
         self._connections: set[Connection] = set()
         self._identified = asyncio.Condition()
+        self.recommended: int | None = None
+
+    def recommended_shards(self, guilds: int) -> int:
+        """What `GET /gateway/bot` recommends: `recommended` if a test set it, else one shard per
+        thousand servers."""
+        return self.recommended or max(1, -(-guilds // 1000))
 
     async def wait_for_sessions(self, count: int, timeout: float = 20.0) -> None:
         """Wait until `count` IDENTIFYs have been answered with READY (a bot process came up)."""
@@ -109,8 +125,10 @@ class Gateway:
         return [s for s in self.sessions.values() if s.application is application]
 
     async def dispatch(self, application: Application, event: str, data: dict[str, Any]) -> None:
-        """Send an event to the application's newest session (live or waiting to resume)."""
-        sessions = self.live_sessions(application)
+        """Send an event to the application's newest session (live or waiting to resume) on the
+        shard of the server it happened in (`guild_id` in the event, if any)."""
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+        sessions = [s for s in self.live_sessions(application) if s.carries(guild_id)]
         if sessions:
             await sessions[-1].dispatch(event, data)
 
@@ -156,13 +174,15 @@ class Gateway:
         if application is None:
             await connection.socket.close(code=4004, message=b"Authentication failed.")
             return None
-        session = Session(secrets.token_hex(16), application, int(data.get("intents", 0)))
+        shard = tuple(data["shard"]) if data.get("shard") else None
+        session = Session(secrets.token_hex(16), application, int(data.get("intents", 0)), shard)
         for old in self.live_sessions(application):
-            del self.sessions[old.id]
+            if old.shard == session.shard:
+                del self.sessions[old.id]
         self.sessions[session.id] = session
         session.connection = connection
-        await session.dispatch("READY", self.standin.ready_payload(application, session.id))
-        for guild in self.standin.guilds_of(application):
+        await session.dispatch("READY", self.standin.ready_payload(application, session.id, session.shard))
+        for guild in self.standin.guilds_of(application, session.shard):
             await session.dispatch("GUILD_CREATE", guild)
         async with self._identified:
             self.sessions_started.append(session)
@@ -182,3 +202,8 @@ class Gateway:
             await connection.send(frame)
         await session.dispatch("RESUMED", {})
         return session
+
+
+def on_shard(guild_id: int, shard: tuple[int, int] | None) -> bool:
+    """Whether a server is on `shard` (shard, count); every server is, for an unsharded session."""
+    return shard is None or (guild_id >> 22) % shard[1] == shard[0]

@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.standin.files import upload_problems
-from tests.standin.gateway import Gateway
+from tests.standin.gateway import Gateway, on_shard
 from tests.standin.limits import GlobalLimit, Tally, global_429, is_exempt
 from tests.standin.spec import load_spec
 from tests.standin.world import (
@@ -265,8 +265,9 @@ class StandIn:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User) -> Guild:
-        guild = Guild(self.snowflakes.next(), name, owner.id)
+    def add_guild(self, name: str, owner: User, shard: tuple[int, int] | None = None) -> Guild:
+        """A server; `shard` (shard, count) puts it on that gateway shard."""
+        guild = Guild(self.snowflakes.next(shard), name, owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", Permission.MEMBER_DEFAULT, position=0)
         guild.members[owner.id] = Member(owner)
         self.guilds[guild.id] = guild
@@ -328,18 +329,24 @@ class StandIn:
         """The application a gateway token belongs to, unless a test made the gateway refuse it."""
         return None if token in self.reject_at_gateway else self.applications.get(token)
 
-    def guilds_of(self, application: Application) -> list[dict[str, Any]]:
+    def guilds_of(self, application: Application, shard: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+        """The servers the bot is in (those on `shard`, as (shard, count), if given), as GUILD_CREATE carries them."""
         return [
             guild.payload(guild.members[application.bot.id])
             for guild in self.guilds.values()
-            if application.bot.id in guild.members
+            if application.bot.id in guild.members and on_shard(guild.id, shard)
         ]
 
-    def ready_payload(self, application: Application, session_id: str) -> dict[str, Any]:
+    def ready_payload(
+        self, application: Application, session_id: str, shard: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
         guilds = [
-            {"id": str(g.id), "unavailable": True} for g in self.guilds.values() if application.bot.id in g.members
+            {"id": str(g.id), "unavailable": True}
+            for g in self.guilds.values()
+            if application.bot.id in g.members and on_shard(g.id, shard)
         ]
         return {
+            **({"shard": list(shard)} if shard is not None else {}),
             "v": 10,
             "user": {**application.bot.payload(), "verified": True, "mfa_enabled": False},
             "guilds": guilds,
@@ -552,6 +559,7 @@ class StandIn:
     def _routes(self) -> list[tuple[str, str, Handler]]:
         return [
             ("GET", "/users/@me", self._get_me),
+            ("GET", "/gateway/bot", self._get_bot_gateway),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("GET", "/applications/@me", self._get_application),
             ("PUT", "/applications/{application_id}/commands", self._put_commands),
@@ -593,6 +601,18 @@ class StandIn:
     async def _get_me(self, call: Call) -> web.StreamResponse:
         assert call.application is not None
         return _json({**call.application.bot.payload(), "verified": True, "mfa_enabled": False})
+
+    async def _get_bot_gateway(self, call: Call) -> web.StreamResponse:
+        """Where to connect, and how many shards Discord recommends (one per thousand servers, or
+        what a test set in `gateway.recommended_shards`)."""
+        assert call.application is not None
+        return _json(
+            {
+                "url": self.gateway_url,
+                "shards": self.gateway.recommended_shards(len(self.guilds_of(call.application))),
+                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+            }
+        )
 
     async def _get_application(self, call: Call) -> web.StreamResponse:
         application = call.application

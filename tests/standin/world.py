@@ -66,10 +66,16 @@ class Snowflakes:
         self._last = 0
         self._counter = itertools.count()
 
-    def next(self) -> int:
+    def next(self, shard: tuple[int, int] | None = None) -> int:
+        """The next snowflake; for a server that must be on `shard` of `count` (Discord's formula,
+        `(id >> 22) % count`), one up to `count - 1` milliseconds later."""
         stamp = int(self._now().timestamp() * 1000) - DISCORD_EPOCH_MS
         candidate = (stamp << 22) | (next(self._counter) & 0xFFF)
         self._last = max(candidate, self._last + 1)
+        if shard is not None:
+            index, count = shard
+            later = (index - (self._last >> 22)) % count
+            self._last = ((self._last >> 22) + later) << 22 | (self._last & 0x3FFFFF)
         return self._last
 
 

@@ -1,18 +1,17 @@
-"""A migrated database on a real SQLite file, for each storage test."""
+"""A migrated database for each storage test: a real SQLite file, and a real PostgreSQL database."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.storage import Database
+from bot.storage import Database, Where
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "mend.sqlite3")
-    await database.migrate()
-    yield database
-    await database.close()
+async def db(database: Where) -> AsyncIterator[Database]:
+    opened = await Database.open(database)
+    await opened.migrate()
+    yield opened
+    await opened.close()

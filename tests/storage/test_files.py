@@ -13,6 +13,8 @@ import pytest
 from bot.storage import DamagedError, Database, StorageError
 from bot.storage.files import FileLock, LockHeld, backup, restore
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's file, its lock and its backups
+
 
 def test_the_lock_is_held_once_and_says_by_whom(tmp_path: Path) -> None:
     database = tmp_path / "mend.sqlite3"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import MIGRATIONS, Database, StorageError, migration_names
+from bot.storage.sqlite import SqliteConnection
 
 
 async def test_migrations_apply_to_an_empty_database_and_are_idempotent(tmp_path: Path) -> None:
@@ -28,6 +29,7 @@ async def test_connection_uses_wal_foreign_keys_and_secure_delete(tmp_path: Path
     database = await Database.open(tmp_path / "mend.sqlite3")
     await database.migrate()
     pragmas = {}
+    assert isinstance(database._sql, SqliteConnection)
     for name in ("journal_mode", "foreign_keys", "secure_delete", "busy_timeout"):
         async with database._sql.raw.execute(f"PRAGMA {name}") as cursor:
             row = await cursor.fetchone()
