@@ -55,15 +55,20 @@ def postgres_cluster() -> Iterator[postgres.Cluster]:
 
 
 @pytest.fixture
-async def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Where]:
+async def postgres_url(postgres_cluster: postgres.Cluster) -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database for this test; its URL."""
+    url = await postgres_cluster.new_database()
+    yield url
+    await postgres_cluster.drop(url)
+
+
+@pytest.fixture
+def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Where:
     """Where this test's database is: a SQLite file, or a new PostgreSQL database's URL."""
     if backend == "sqlite":
-        yield tmp_path / "mend.sqlite3"
-        return
-    cluster: postgres.Cluster = request.getfixturevalue("postgres_cluster")
-    url = await cluster.new_database()
-    yield url
-    await cluster.drop(url)
+        return tmp_path / "mend.sqlite3"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.rupture import Due
-from bot.storage import Database
+from bot.storage import Database, Where
 from bot.wording import checkins as checkin_words
 from tests.e2e.steps import started_repair, sweep, titled
 from tests.helpers import FakeClock, Harness, LogWatcher, World, bot_environment, seed_active_rupture, spawn_bot
@@ -62,18 +62,17 @@ async def test_the_sweep_is_one_interval_job_that_catches_up(world: World, harne
 
 @pytest.mark.parametrize("point", ["claimed", "sent", "recorded"])
 async def test_killed_at_any_point_a_check_in_goes_out_exactly_once(
-    world: World, tmp_path: Path, clock: FakeClock, point: str
+    world: World, tmp_path: Path, clock: FakeClock, point: str, database: Where
 ) -> None:
     real_now = datetime.now(UTC).replace(microsecond=0)
     clock.set(real_now)
-    (tmp_path / "data").mkdir()
-    db = await Database.open(tmp_path / "data" / "mend.sqlite3")
+    db = await Database.open(database)
     await db.migrate()
     thread = await seed_active_rupture(db, world, world.alex, world.sam, real_now - timedelta(days=2))
     for person in (world.alex, world.sam):  # the bot runs on the real clock: no quiet hours to wait out
         await db.set_quiet_hours(person.id, time(0, 0), time(0, 0))
     await db.close()
-    env = bot_environment(world, tmp_path)
+    env = bot_environment(world, tmp_path, database)
 
     hold = None if point == "recorded" else world.standin.hold(*POST_MESSAGE, after_handling=point == "sent")
     first = LogWatcher(await spawn_bot(env, tmp_path))
@@ -102,7 +101,7 @@ async def test_killed_at_any_point_a_check_in_goes_out_exactly_once(
     posts = [c for c in world.standin.calls(*POST_MESSAGE) if c.params["channel_id"] == str(thread.id)]
     assert len(posts) == {"claimed": 2, "sent": 1, "recorded": 1}[point], "a sent check-in is found, not re-sent"
 
-    db = await Database.open(tmp_path / "data" / "mend.sqlite3")
+    db = await Database.open(database)
     rupture = await db.rupture_in_thread(thread.id)
     await db.close()
     assert rupture is not None and rupture.checkin_stage == 1

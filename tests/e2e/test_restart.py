@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.protocols import load_protocols
+from bot.storage import Where
 from bot.wording import turns
 from tests.e2e.steps import button, open_repair, posted, press, walk, write
 from tests.helpers import World, bot_environment, finish, spawn_bot
 
 
-async def test_buttons_and_open_forms_work_after_the_bot_is_killed(world: World, tmp_path: Path) -> None:
-    env = bot_environment(world, tmp_path)
+async def test_buttons_and_open_forms_work_after_the_bot_is_killed(
+    world: World, tmp_path: Path, database: Where
+) -> None:
+    env = bot_environment(world, tmp_path, database)
     first = await spawn_bot(env, tmp_path)
     await world.standin.gateway.wait_for_sessions(1)
     thread = await open_repair(world, world.alex, world.sam)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.shards import Shards
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -77,3 +78,36 @@ def test_an_empty_variable_in_the_environment_does_not_hide_the_env_file(
 def test_commands_that_never_talk_to_discord_need_no_token() -> None:
     settings = Settings.from_environment({"DATABASE_PATH": "/srv/mend.sqlite3"}, needs_token=False)
     assert (settings.token, settings.database_path) == ("", Path("/srv/mend.sqlite3"))
+
+
+def test_postgresql_and_shards_are_off_unless_asked_for() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": TOKEN})
+    assert settings.database == Path("data/mend.sqlite3") and settings.shards is None
+    url = "postgresql://mend:s3cret@db.example/mend"
+    sharded = Settings.from_environment(
+        {"DISCORD_TOKEN": TOKEN, "DATABASE_URL": url, "SHARD_COUNT": "4", "SHARD_IDS": "3,1"}
+    )
+    assert sharded.database == url and "s3cret" not in repr(sharded)
+    assert sharded.shards == Shards(4, (1, 3)) and sharded.shards.partial
+    every = Settings.from_environment({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "2"})
+    assert every.shards == Shards(2, (0, 1)) and not every.shards.partial, "all shards in one process: SQLite will do"
+    assert Settings.from_environment({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": "auto"}).shards == Shards(None)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"DATABASE_URL": "mysql://db/mend"}, "DATABASE_URL must be a PostgreSQL address"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be a number of shards from 1 to 1024, or auto"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "auto", "SHARD_IDS": "0"}, "SHARD_IDS needs a fixed SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2", "DATABASE_URL": "postgresql://db/m"}, "SHARD_IDS must be different"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1", "DATABASE_URL": "postgresql://db/m"}, "SHARD_IDS must be different"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1"}, "SHARD_IDS runs only some shards, and the other processes cannot"),
+    ],
+)
+def test_each_mistake_in_postgresql_or_shards_is_one_sentence(values: dict[str, str], expected: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment({"DISCORD_TOKEN": TOKEN, **values})
+    assert str(raised.value).startswith(expected)
+    assert "\n" not in str(raised.value) and str(raised.value).endswith(".")
