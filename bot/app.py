@@ -74,7 +74,7 @@ class MendBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, schedule: bool = True) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Mend never uses voice
-        budget = GlobalBudget(settings.global_rate)
+        budget = GlobalBudget(settings.global_rate, share=settings.shards.share if settings.shards else 1.0)
         sharding: dict[str, Any] = {}
         if isinstance(self, commands.AutoShardedBot) and settings.shards is not None:
             sharding = {"shard_count": settings.shards.count, "shard_ids": settings.shards.ids}

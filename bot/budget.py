@@ -23,12 +23,15 @@ class GlobalBudget:
     """A token bucket: `take()` waits for a token; `pause()` stops all takes for a while.
 
     It holds at most `burst` tokens, so that no one second ever carries more than the bucket's
-    burst plus its rate, which stays within Discord's 50.
+    burst plus its rate, which stays within Discord's 50. A process that runs a `share` of the
+    bot's shards gets that share of both, so that all the processes together stay within it too.
     """
 
-    def __init__(self, rate: float = DEFAULT_RATE, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate
-        self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate))
+    def __init__(
+        self, rate: float = DEFAULT_RATE, *, share: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate * share
+        self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate) * share)
         self._clock = clock
         self._tokens = self.burst
         self._updated = clock()

@@ -40,7 +40,11 @@ SETTINGS = (
     ("LOG_FILE", "none", "also log to this file, rotated at 10 MB with 5 old files kept"),
     ("METRICS_PORT", "none", "serve Prometheus metrics at /metrics and a health check at /healthz"),
     ("METRICS_HOST", "127.0.0.1", "the address the metrics port listens on"),
-    ("GLOBAL_RATE", f"{DEFAULT_RATE:g}", "REST requests a second Mend allows itself (Discord's limit is 50)"),
+    (
+        "GLOBAL_RATE",
+        f"{DEFAULT_RATE:g}",
+        "REST requests a second for all of Mend's processes together (at most 50)",
+    ),
     ("DISCORD_API_BASE_URL", "discord.com", "send REST requests elsewhere (a proxy, or the tests' stand-in)"),
     ("DISCORD_GATEWAY_URL", "discord.com", "connect to the gateway elsewhere (likewise)"),
     ("NO_COLOR", "unset", "any value: plain logs even on a terminal (they are plain when not on one)"),

@@ -22,10 +22,10 @@ class Shards:
         """Whether other processes run the rest of the shards (this one serves only some servers)."""
         return self.count is not None and self.ids is not None and set(self.ids) != set(range(self.count))
 
-    def serves(self, guild_id: int) -> bool:
-        if self.count is None or self.ids is None:
-            return True
-        return shard_of(guild_id, self.count) in self.ids
+    @property
+    def share(self) -> float:
+        """The part of the bot this process is: its part of Discord's global rate limit too."""
+        return len(self.ids) / self.count if self.partial and self.ids and self.count else 1.0
 
 
 def shard_of(guild_id: int, count: int) -> int:

@@ -34,11 +34,6 @@ async def _due(db: Database, guild_id: int, pair: tuple[int, int]) -> Rupture:
     return saved
 
 
-def test_discords_formula_puts_these_servers_on_two_shards() -> None:
-    assert (shard_of(ON_0, 2), shard_of(ON_1, 2)) == (0, 1)
-    assert Shards(2, (0,)).partial and not Shards(2, (1, 0)).partial and not Shards(None).partial
-
-
 async def test_each_process_works_only_on_its_own_servers(db: Database, database: Where) -> None:
     ours, theirs = await Database.open(database, Shards(2, (0,))), await Database.open(database, Shards(2, (1,)))
     try:
