@@ -16,6 +16,7 @@ process) is reported too. RSS is read after ready and after 10 000 interactions.
 
     python bench/interactions.py          # the full run, then bench/sweep.py's (a couple of minutes)
     python bench/interactions.py --smoke  # tiny counts, to check the benchmarks still run
+    python bench/interactions.py --database postgres  # Mend on a throwaway PostgreSQL server instead
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import sweep as sweep_benchmark  # noqa: E402
 
+from tests.postgres import Cluster  # noqa: E402
 from tests.standin.actors import Person  # noqa: E402
 from tests.standin.server import Application, StandIn  # noqa: E402
 from tests.standin.world import Channel, Message, Permission  # noqa: E402
@@ -116,6 +118,7 @@ class Rig:
         self.folder = folder
         self.standin = StandIn(validate=False)
         self.lanes: list[Lane] = []
+        self.database_url: str | None = None  # Mend's PostgreSQL database, else its SQLite file
 
     async def start(self, lanes: int) -> None:
         standin = self.standin
@@ -150,6 +153,7 @@ class Rig:
             "DISCORD_API_BASE_URL": self.standin.api_url,
             "DISCORD_GATEWAY_URL": self.standin.gateway_url,
             "DATABASE_PATH": str(self.folder / f"{bot.name}.sqlite3"),
+            **({"DATABASE_URL": self.database_url} if self.database_url else {}),
             "LOG_LEVEL": "WARNING",
         }
         bot.process = await asyncio.create_subprocess_exec(
@@ -363,10 +367,14 @@ def report(rig: Rig, runs: list[Run], rss_after: dict[str, float], target: int) 
     return "\n".join(lines)
 
 
-async def main_async(smoke: bool) -> str:
+async def main_async(smoke: bool, database: str = "sqlite") -> str:
     rates, count, burst, lanes, target = ([50], 12, 12, 4, 120) if smoke else ([200, 500], 1500, 300, 60, 10_000)
-    with tempfile.TemporaryDirectory() as folder:
+    cluster = Cluster.start() if database == "postgres" else None
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as cleanup:
         rig = Rig(Path(folder))
+        if cluster is not None:
+            cleanup.callback(cluster.stop)
+            rig.database_url = await cluster.new_database()
         try:
             await rig.start(lanes)
             runs = await measure(rig, rates, count, burst)
@@ -381,11 +389,12 @@ async def main_async(smoke: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny counts, only to check that it runs")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite", help="Mend's database")
     arguments = parser.parse_args(argv)
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(asyncio.run(main_async(arguments.smoke)))
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, Mend on {arguments.database}")
+    print(asyncio.run(main_async(arguments.smoke, arguments.database)))
     print("\nThe check-in sweep (bench/sweep.py):")
-    return sweep_benchmark.main(["--smoke"] if arguments.smoke else [])
+    return sweep_benchmark.main(["--smoke"] * arguments.smoke + ["--database", arguments.database])
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ hours and the servers' cadences, record every outcome in one transaction — wit
 left out, and reports the time. Run with 100 000 and 1 000 000 open ruptures, the due count held
 the same: the sweep's cost should follow the due rows, not the open ones.
 
-    python bench/sweep.py            # 100 000 and 1 000 000 open, 1 000 due
-    python bench/sweep.py --smoke    # tiny counts, to check the benchmark still runs
+    python bench/sweep.py                       # 100 000 and 1 000 000 open, 1 000 due, on SQLite
+    python bench/sweep.py --database postgres   # the same on a throwaway PostgreSQL server
+    python bench/sweep.py --smoke               # tiny counts, to check the benchmark still runs
 """
 
 from __future__ import annotations
@@ -19,50 +20,78 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import asyncpg
+
 from bot.clock import to_timestamp
 from bot.schedule import Handled, Outcome, checkin_sent, waking_moment
-from bot.storage import Database
+from bot.storage import Database, Where
 from cogs.checkins import BATCH, LEASE
+from tests.postgres import Cluster
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 GUILD = 1
 ROUNDS = 5
 
 
-def fill(path: Path, open_count: int, due_count: int) -> None:
-    """Bulk-insert ruptures (test data, so straight SQL): `due_count` due now, the rest later."""
+COLUMNS = (
+    "guild_id",
+    "thread_id",
+    "protocol",
+    "status",
+    "phase",
+    "first_id",
+    "second_id",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "due_kind",
+)
+
+
+def rows(open_count: int, due_count: int) -> Iterator[tuple[object, ...]]:
+    """Open ruptures, in `COLUMNS` (test data, so straight SQL): `due_count` due now, the rest later."""
     now = to_timestamp(NOW)
-    with sqlite3.connect(path) as connection:
-        rows = (
-            (
-                GUILD,
-                10_000 + n,
-                "quick",
-                "active",
-                "write",
-                2 * n + 1,
-                2 * n + 2,
-                now - 86_400,
-                now - 86_400,
-                now - (n % 600) if n < due_count else now + 3_600 + n % 500_000,
-                "checkin",
-            )
-            for n in range(open_count)
+    for n in range(open_count):
+        yield (
+            GUILD,
+            10_000 + n,
+            "quick",
+            "active",
+            "write",
+            2 * n + 1,
+            2 * n + 2,
+            now - 86_400,
+            now - 86_400,
+            now - (n % 600) if n < due_count else now + 3_600 + n % 500_000,
+            "checkin",
         )
+
+
+def fill(path: Path, open_count: int, due_count: int) -> None:
+    with sqlite3.connect(path) as connection:
         connection.executemany(
-            "INSERT INTO ruptures (guild_id, thread_id, protocol, status, phase, first_id, second_id, "
-            "created_at, updated_at, due_at, due_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            f"INSERT INTO ruptures ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            rows(open_count, due_count),
         )
         connection.execute("ANALYZE")
 
 
-async def sweep_database_time(path: Path) -> tuple[float, int]:
+async def fill_postgres(url: str, open_count: int, due_count: int) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.copy_records_to_table("ruptures", records=rows(open_count, due_count), columns=COLUMNS)
+        await connection.execute("VACUUM ANALYZE ruptures")
+    finally:
+        await connection.close()
+
+
+async def sweep_database_time(path: Where) -> tuple[float, int]:
     """One sweep's database calls over everything due; returns (seconds in those calls, items).
 
     Only the awaited storage calls are timed (each includes turning rows into domain objects);
@@ -93,6 +122,29 @@ async def sweep_database_time(path: Path) -> tuple[float, int]:
     return elapsed, handled_count
 
 
+async def measure_postgres(cluster: Cluster, open_count: int, due_count: int) -> list[float]:
+    """The same on PostgreSQL: fill a database once, then time sweeps on fresh copies of it."""
+    template = await cluster.new_database()
+    db = await Database.open(template)
+    await db.migrate()
+    await db.close()
+    await fill_postgres(template, open_count, due_count)
+    admin = await asyncpg.connect(cluster.url())
+    times = []
+    try:
+        for attempt in range(ROUNDS):
+            copy = f"run_{open_count}_{attempt}"
+            await admin.execute(f"CREATE DATABASE {copy} TEMPLATE {template.rpartition('/')[2]} STRATEGY FILE_COPY")
+            seconds, handled = await sweep_database_time(cluster.url(copy))
+            assert handled == due_count, (handled, due_count)
+            times.append(seconds)
+            await admin.execute(f"DROP DATABASE {copy}")
+    finally:
+        await admin.close()
+    await cluster.drop(template)
+    return times
+
+
 async def measure(folder: Path, open_count: int, due_count: int) -> list[float]:
     """Fill once, then time several sweeps, each on a fresh copy of the filled database."""
     template = folder / f"filled-{open_count}.sqlite3"
@@ -112,27 +164,36 @@ async def measure(folder: Path, open_count: int, due_count: int) -> list[float]:
     return times
 
 
-async def run(sizes: list[int], due_count: int) -> list[tuple[int, float]]:
+async def run(sizes: list[int], due_count: int, database: str = "sqlite") -> list[tuple[int, float]]:
     results = []
+    cluster = Cluster.start() if database == "postgres" else None
     with tempfile.TemporaryDirectory() as folder:
         for open_count in sizes:
-            times = await measure(Path(folder), open_count, due_count)
+            if cluster is not None:
+                times = await measure_postgres(cluster, open_count, due_count)
+            else:
+                times = await measure(Path(folder), open_count, due_count)
             results.append((open_count, statistics.median(times)))
             print(
-                f"{open_count:>9,} open, {due_count:,} due: sweep database time "
+                f"{open_count:>9,} open, {due_count:,} due, {database}: sweep database time "
                 f"median {statistics.median(times) * 1000:.1f} ms "
                 f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {len(times)} runs)",
                 flush=True,
             )
+    if cluster is not None:
+        cluster.stop()
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny counts, only to check that it runs")
+    parser.add_argument(
+        "--database", choices=("sqlite", "postgres"), default="sqlite", help="postgres: on a throwaway server"
+    )
     arguments = parser.parse_args(argv)
     sizes, due = ([1_000, 10_000], 10) if arguments.smoke else ([100_000, 1_000_000], 1_000)
-    results = asyncio.run(run(sizes, due))
+    results = asyncio.run(run(sizes, due, arguments.database))
     (small, small_time), (large, large_time) = results
     goals = "" if arguments.smoke else " (goals: ≤ 1.5x, and ≤ 20 ms at 100,000 open)"
     print(f"ratio {large:,} / {small:,} open: {large_time / small_time:.2f}x{goals}")

@@ -39,3 +39,12 @@ def test_the_history_benchmark_runs() -> None:
     assert result.returncode == 0, result.stderr
     for figure in ("deferral", "follow-up with the picture", "picture in the pool", "PNG", "longest event-loop block"):
         assert figure in result.stdout
+
+
+def test_the_postgresql_benchmarks_run(postgres_cluster: object) -> None:
+    """They start PostgreSQL servers of their own; the fixture only says whether this machine can."""
+    for script, figure in (("bench/sweep.py", "postgres: sweep database time"), ("bench/shards.py", "two / one at")):
+        command = [sys.executable, script, "--smoke", *(["--database", "postgres"] if "sweep" in script else [])]
+        result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert figure in result.stdout

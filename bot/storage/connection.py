@@ -134,6 +134,11 @@ class Connection(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    @abstractmethod
+    async def ensure_index(self, name: str, definition: str) -> None:
+        """Make the index `name` `ON definition` unless it exists (for one made at start-up, not by a
+        migration: one that depends on a setting)."""
+
     # -- migrations -----------------------------------------------------------------------------
 
     @abstractmethod

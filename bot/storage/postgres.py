@@ -209,6 +209,29 @@ class PostgresConnection(Connection):
             await self._readers.close()
             await self._writer.close()
 
+    async def ensure_index(self, name: str, definition: str) -> None:
+        """Built without blocking writers (CONCURRENTLY), by one process while any others starting
+        at the same moment wait for it without holding anything it waits for; a build left invalid
+        by a crash is made again."""
+        while True:
+            async with self.unit() as work:
+                found = await work.one(
+                    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace",
+                    (name,),
+                )
+                if found is not None and found[0]:
+                    return
+                if await work.scalar("SELECT pg_try_advisory_lock(?, 1)::int", (_MIGRATING,)):
+                    try:
+                        if found is not None:
+                            await work.run(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+                        await work.run(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
+                    finally:
+                        await work.run("SELECT pg_advisory_unlock(?, 1)", (_MIGRATING,))
+                    return
+            await asyncio.sleep(0.2)
+
     # -- migrations -----------------------------------------------------------------------------
 
     @asynccontextmanager

@@ -152,6 +152,9 @@ class SqliteConnection(Connection):
         async with self._lock:
             await self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def ensure_index(self, name: str, definition: str) -> None:
+        await self.run(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+
     # -- migrations -----------------------------------------------------------------------------
 
     @asynccontextmanager

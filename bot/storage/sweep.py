@@ -13,7 +13,7 @@ from bot.rupture import Rupture
 from bot.schedule import Claim, Handled, Outcome, Waking, zone_named
 from bot.servers import cadence_from
 from bot.storage.columns import SELECT, SWEPT, to_rupture, values
-from bot.storage.connection import POSTGRESQL, Dialect, Row
+from bot.storage.connection import Dialect, Row
 from bot.storage.ruptures import Ruptures, release_if_due_changed
 
 # How each outcome other than "sent" and "gone" changes a claimed item's bookkeeping.
@@ -145,17 +145,15 @@ class Sweep(Ruptures):
         return row[0], row[1]
 
     async def index_shards(self) -> None:
-        """On PostgreSQL, when this process runs only some shards: make sure the due items are
-        indexed by shard for this shard count (made once, without blocking writers), so that each
-        process's sweep reads its own due rows and no others."""
+        """When this process runs only some shards: make sure the due items are indexed by shard
+        for this shard count, so that each process's sweep reads its own due rows and no others."""
         shards = self._shards
-        if self._sql.dialect is not POSTGRESQL or shards is None or not shards.partial:
+        if shards is None or not shards.partial:
             return
-        async with self._sql.migrating():
-            await self._sql.run(
-                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ruptures_due_by_shard_of_{shards.count} ON ruptures "
-                f"(((guild_id >> 22) % {shards.count}), due_at) WHERE due_at IS NOT NULL"
-            )
+        await self._sql.ensure_index(
+            f"ruptures_due_by_shard_of_{shards.count}",
+            f"ruptures (((guild_id >> 22) % {shards.count}), due_at) WHERE due_at IS NOT NULL",
+        )
 
 
 def _waking(row: Row) -> Waking:

@@ -1,0 +1,218 @@
+"""Two shard processes beside one, on the same total load, against one PostgreSQL server.
+
+Four servers, two on each shard of two. Mend runs first as one process holding both shards
+(`SHARD_COUNT=2`), then as two processes holding one each (`SHARD_IDS=0` and `1`), each time on a
+fresh database on the same throwaway PostgreSQL server, behind the local Discord stand-in. Both get
+the same interactions, spread evenly over the four servers and paced: `/repair status` for someone
+with 10 open repairs (reads), and `/mend timezone` (a write). Reported: latency (until the
+interaction's answer reaches the stand-in), throughput, and Mend's CPU per interaction and memory
+summed over its processes, with the two-process figures as ratios to the one-process ones.
+
+    python bench/shards.py          # 200/s and 400/s, 2 000 interactions each
+    python bench/shards.py --smoke  # tiny counts, to check the benchmark still runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.repair import invitation  # noqa: E402
+from bot.storage import Database  # noqa: E402
+from tests.helpers import START, World  # noqa: E402
+from tests.postgres import Cluster  # noqa: E402
+from tests.standin.actors import Person  # noqa: E402
+from tests.standin.server import StandIn  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+OPEN_REPAIRS = 10
+ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+
+
+@dataclass
+class Result:
+    setup: str
+    load: str
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def median(self) -> float:
+        return statistics.median(self.latencies) * 1000
+
+    def p99(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+    def per_second(self) -> float:
+        return len(self.latencies) / self.wall
+
+    def cpu_ms(self) -> float:
+        return self.cpu / len(self.latencies) * 1000
+
+
+def _cpu(processes: list[asyncio.subprocess.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
+def _rss_mib(processes: list[asyncio.subprocess.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+async def _servers(standin: StandIn, url: str) -> list[World]:
+    """Four servers, two per shard, each with someone who has 10 open repairs."""
+    first = World.build(standin, shard=(0, 2))
+    worlds = [first, *(World.build(standin, first.application, shard=(n % 2, 2)) for n in range(1, 4))]
+    db = await Database.open(url)
+    await db.migrate()
+    for world in worlds:
+        for n in range(OPEN_REPAIRS):
+            partner = standin.add_user(f"partner{n}")
+            standin.join(world.guild, partner)
+            thread = standin.add_private_thread(world.general, world.application.bot, world.alex.user, partner)
+            reserved = await db.reserve_rupture(invitation(world.guild.id, "quick", world.alex.id, partner.id, START))
+            assert reserved is not None
+            await db.attach_thread(reserved.id, thread.id)
+    await db.close()
+    return worlds
+
+
+async def _launch(
+    worlds: list[World], folder: Path, url: str, shard_ids: list[str]
+) -> list[asyncio.subprocess.Process]:
+    standin = worlds[0].standin
+    started = len(standin.gateway.sessions_started)
+    processes = []
+    for ids in shard_ids:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DISCORD_TOKEN": worlds[0].application.token,
+            "DISCORD_API_BASE_URL": standin.api_url,
+            "DISCORD_GATEWAY_URL": standin.gateway_url,
+            "DATABASE_URL": url,
+            "SHARD_COUNT": "2",
+            "SHARD_IDS": ids,
+            "LOG_LEVEL": "WARNING",
+        }
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=folder,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        )
+    await standin.gateway.wait_for_sessions(started + 2, timeout=60)
+    await standin.until(lambda: bool(worlds[0].application.commands), timeout=60)
+    for world in worlds:  # every server answers before the clock starts
+        await (await world.alex.slash("repair status", world.general)).reply(timeout=30)
+    return processes
+
+
+async def _load(
+    people: list[tuple[World, Person]], processes: list[asyncio.subprocess.Process], result: Result, rate: float, n: int
+) -> Result:
+    turn = itertools.count()
+    cpu, started = _cpu(processes), time.perf_counter()
+
+    async def one(index: int) -> None:
+        await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
+        world, person = people[next(turn) % len(people)]
+        if index % 2:
+            sent = await person.slash("mend timezone", world.general, zone=ZONES[index % len(ZONES)])
+        else:
+            sent = await person.slash("repair status", world.general)
+        reply = await sent.reply(timeout=30)
+        result.latencies.append(reply.elapsed)
+
+    await asyncio.gather(*(one(i) for i in range(n)))
+    result.wall = time.perf_counter() - started
+    await asyncio.sleep(0.2)
+    result.cpu = _cpu(processes) - cpu
+    return result
+
+
+async def measure(setup: str, shard_ids: list[str], rates: list[int], count: int) -> tuple[list[Result], float]:
+    cluster = Cluster.start()
+    standin = StandIn(validate=False)
+    await standin.start()
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        url = await cluster.new_database()
+        worlds = await _servers(standin, url)
+        with tempfile.TemporaryDirectory() as folder:
+            processes = await _launch(worlds, Path(folder), url, shard_ids)
+            people = [(world, world.alex) for world in worlds]
+            results = [await _load(people, processes, Result(setup, f"{rate}/s"), rate, count) for rate in rates]
+            return results, _rss_mib(processes)
+    finally:
+        for process in processes:
+            process.terminate()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), 20)
+        await standin.stop()
+        cluster.stop()
+
+
+def report(one: list[Result], two: list[Result], rss: tuple[float, float]) -> str:
+    lines = [
+        f"{'setup':<30} {'load':<6} {'n':>5} {'median ms':>10} {'p99 ms':>8} {'per s':>7} {'CPU ms':>7}",
+    ]
+    for result in (*one, *two):
+        lines.append(
+            f"{result.setup:<30} {result.load:<6} {len(result.latencies):>5} {result.median():>10.2f} "
+            f"{result.p99():>8.2f} {result.per_second():>7.1f} {result.cpu_ms():>7.2f}"
+        )
+    for single, pair in zip(one, two, strict=True):
+        lines.append(
+            f"two / one at {single.load}: median {pair.median() / single.median():.2f}x, p99 "
+            f"{pair.p99() / single.p99():.2f}x, per s {pair.per_second() / single.per_second():.2f}x, CPU per "
+            f"interaction {pair.cpu_ms() / single.cpu_ms():.2f}x"
+        )
+    lines.append(f"RSS after the load: one process {rss[0]:.1f} MiB, two processes {rss[1]:.1f} MiB together")
+    return "\n".join(lines)
+
+
+async def main_async(smoke: bool) -> str:
+    rates, count = ([40], 40) if smoke else ([200, 400], 2_000)
+    one, rss_one = await measure("one process, shards 0 and 1", ["0,1"], rates, count)
+    two, rss_two = await measure("two processes, one shard each", ["0", "1"], rates, count)
+    return report(one, two, (rss_one, rss_two))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny counts, only to check that it runs")
+    arguments = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(asyncio.run(main_async(arguments.smoke)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
