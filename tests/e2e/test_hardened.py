@@ -86,6 +86,7 @@ async def _two_servers(world: World, mend: MendBot) -> tuple[Channel, int, int]:
         other = await mend.db.reserve_rupture(invitation(elsewhere.id, "quick", world.owner.id, world.alex.id, NOW))
         assert other is not None
         threads = [thread]
+        await mend.settled()  # the prompt on screen is recorded after it is posted
     here = await mend.db.rupture_in_thread(threads[0].id)
     assert here is not None
     return threads[0], here.id, here.id + 1
