@@ -73,13 +73,7 @@ async def open_database(where: Where, shards: Shards | None = None) -> Opened:
         raise StartupError(explain(error, path)) from None
     try:
         _check_file(path)  # under the lock: another Mend may be creating the file at this very moment
-        db = await Database.open(path)
-        try:
-            await db.check()
-            applied = await db.migrate()
-        except BaseException:
-            await db.close()
-            raise
+        db, applied = await _checked_and_migrated(path, None)
     except BaseException as error:
         lock.release()
         if isinstance(error, sqlite3.Error | DamagedError | OSError):
@@ -97,19 +91,24 @@ async def _open_postgres(url: str, shards: Shards | None) -> Opened:
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise StartupError(explain_postgres(error, where)) from None
     try:
-        db = await Database.open(url, shards)
-        try:
-            await db.check()
-            applied = await db.migrate()
-        except BaseException:
-            await db.close()
-            raise
+        db, applied = await _checked_and_migrated(url, shards)
     except BaseException as error:
         lock.release()
         if isinstance(error, OSError | TimeoutError | asyncpg.PostgresError | asyncpg.InterfaceError):
             raise StartupError(explain_postgres(error, where)) from None
         raise
     return Opened(db, lock, applied)
+
+
+async def _checked_and_migrated(where: Where, shards: Shards | None) -> tuple[Database, list[str]]:
+    """The database opened, checked and migrated (closed again if any of it fails); the migrations applied."""
+    db = await Database.open(where, shards)
+    try:
+        await db.check()
+        return db, await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
 
 
 def _refusal(held: LockHeld, where: str) -> str:

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,3 +299,27 @@ async def stored(database: Where) -> bytes:
     finally:
         await connection.close()
     return "\n".join(rows).encode()
+
+
+@contextlib.asynccontextmanager
+async def another_program_holding(database: Where, rupture_id: int) -> AsyncIterator[None]:
+    """Another program holding what Mend needs to write a rupture: SQLite's write lock on the whole
+    file, or PostgreSQL's lock on the rupture's row."""
+    if isinstance(database, Path):
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    connection = await asyncpg.connect(database)
+    holding = connection.transaction()
+    await holding.start()
+    try:
+        await connection.execute("SELECT 1 FROM ruptures WHERE id = $1 FOR UPDATE", rupture_id)
+        yield
+    finally:
+        await holding.rollback()
+        await connection.close()

@@ -1,21 +1,22 @@
-"""What is PostgreSQL's own: moving up from SQLite with `copy-database`, a row another process
-holds, erasure as SQL sees it, and start-up beside other Mend processes (or without a server).
+"""What is PostgreSQL's own: moving up from SQLite with `copy-database`, erasure as SQL sees it,
+and start-up beside other Mend processes (or without a server).
 
 Everything else runs on both backends in the other tests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from bot.protocols import load_protocols
-from bot.wording import common, turns
 from bot.wording import privacy as privacy_words
-from tests.e2e.steps import button, open_repair, posted, press, started_repair, walk, write
+from bot.wording import turns
+from tests.e2e.drive import Couple, watch
+from tests.e2e.steps import button, open_repair, posted, press, started_repair, write
 from tests.helpers import (
     FakeClock,
     Harness,
@@ -71,12 +72,8 @@ async def test_copy_database_moves_everything_and_mend_carries_on_with_the_same_
     form = await (await world.sam.press(reflect, turns.REFLECT_BACK)).reply()
     assert form.modal is not None, "a button posted before the move still works"
     await (await world.sam.submit(form, "You felt dismissed when I laughed.")).reply()
-    await press(world, world.alex, thread, turns.GOT_IT)
-    await write(world, world.sam, thread, turns.WRITE, "Of course that stung.")
-    await walk(world, thread, load_protocols()["quick"], world.alex, world.sam, from_step=2)
-    await press(world, world.alex, thread, turns.NOTHING_TO_ADD)
-    await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
-    await posted(world, thread, turns.COMPLETE)
+    couple = Couple(world, world.alex, world.sam, "quick", thread=thread)
+    assert await watch(asyncio.create_task(couple.repair()), 60), "the repair goes on to its end"
     another = await open_repair(world, world.sam, world.outsider)
     assert await mend.db.rupture_in_thread(another.id) is not None, "new ids follow the copied ones"
     blocked = await (await world.outsider.slash("repair start", world.general, partner=world.alex.user)).reply()
@@ -103,38 +100,6 @@ async def test_copy_database_prints_its_counts_and_keeps_the_password_out(
     counts = dict(line.split()[:2] for line in lines[1:-1])
     assert counts["ruptures"] == "1" and counts["sealed_answers"] == "0"
     assert set(counts) == await table_names(postgres_url)
-
-
-async def test_a_row_another_process_holds_still_answers_in_time_and_gives_the_words_back(
-    world: World, clock: FakeClock, postgres_url: str
-) -> None:
-    harness = Harness(world, postgres_url, clock)
-    mend = await harness.start()
-    try:
-        thread = await started_repair(world)
-        before = await mend.db.rupture_in_thread(thread.id)
-        assert before is not None
-        opened = await press(world, world.alex, thread, turns.WRITE)
-        other_process = await asyncpg.connect(postgres_url)
-        holding = other_process.transaction()
-        await holding.start()
-        await other_process.execute("SELECT 1 FROM ruptures WHERE id = $1 FOR UPDATE", before.id)
-        try:
-            sent = await world.alex.submit(opened, "I wanted to be asked first.")
-            reply = await sent.reply()
-            assert reply.elapsed < 3, "deferred in time"
-            answer = await sent.followup(timeout=15)
-        finally:
-            await holding.rollback()
-            await other_process.close()
-        assert answer.ephemeral and answer.text.startswith(common.BUSY)
-        assert "I wanted to be asked first." in answer.text, "the words come back"
-        after = await mend.db.rupture_in_thread(thread.id)
-        assert after is not None and after.position == before.position
-        await write(world, world.alex, thread, turns.WRITE, "I wanted to be asked first.")
-        await posted(world, thread, "I wanted to be asked first.")
-    finally:
-        await harness.stop()
 
 
 async def test_erasure_leaves_no_row_that_names_the_person(world: World, clock: FakeClock, postgres_url: str) -> None:

@@ -3,7 +3,6 @@ is busy, nothing kept after an ending, rate limits waited out without anyone doi
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +16,7 @@ from bot.wording import common, opening, refusals, server, turns
 from bot.wording import privacy as privacy_words
 from cogs.ui.executor import show_all_unshown
 from tests.e2e.steps import checkins, open_repair, posted, press, started_repair, sweep, write
-from tests.helpers import FakeClock, Harness, World, eventually, stored
+from tests.helpers import FakeClock, Harness, World, another_program_holding, eventually, stored
 from tests.standin.world import Channel
 
 FOLLOWUPS = ("POST", "/webhooks/{webhook_id}/{webhook_token}")
@@ -127,22 +126,17 @@ async def test_a_long_retry_after_is_not_waited_out_in_the_answer(world: World, 
     )
 
 
-@pytest.mark.sqlite_only  # PostgreSQL's twin: tests/e2e/test_postgres.py
 async def test_a_locked_database_still_answers_in_time_and_gives_the_words_back(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await started_repair(world)
     before = await mend.db.rupture_in_thread(thread.id)
+    assert before is not None
     opened = await press(world, world.alex, thread, turns.WRITE)
-    other_process = sqlite3.connect(harness.database, isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")  # holds the write lock for longer than Mend waits
-    try:
+    async with another_program_holding(harness.database, before.id):  # for longer than Mend waits
         sent = await world.alex.submit(opened, "I wanted to be asked first.")
         reply = await sent.reply()
         assert reply.elapsed < 3, "deferred in time"
         answer = await sent.followup(timeout=15)
-    finally:
-        other_process.execute("ROLLBACK")
-        other_process.close()
     assert answer.ephemeral and answer.text.startswith(common.BUSY)
     assert "I wanted to be asked first." in answer.text, "the words come back"
     after = await mend.db.rupture_in_thread(thread.id)
