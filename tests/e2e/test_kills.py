@@ -4,6 +4,7 @@ carry on, and nothing is stuck, no written word lost or shown twice.
 Each run is a fresh stand-in and a real `python -m bot` process. The first run counts the requests
 a whole repair makes; then, for each of them, a run kills Mend the moment that request has reached
 Discord (it took effect, Mend never saw the answer) and starts a new process on the same database.
+The quick repair is also run on PostgreSQL (a new database for each run).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import Where
 from tests.e2e.drive import Couple, watch
 from tests.helpers import FakeClock, LogWatcher, World, bot_environment, spawn_bot
+from tests.postgres import Cluster
 from tests.standin.server import StandIn
 
 FINISH_WITHIN = 90.0
@@ -35,14 +38,14 @@ class Run:
     logs: str = ""
 
 
-async def _run(folder: Path, protocol: str, kill_at: int | None) -> Run:
+async def _run(folder: Path, protocol: str, kill_at: int | None, database: Where | None = None) -> Run:
     # The bot process runs on real time, so the stand-in's message ids must carry real time too.
     standin = StandIn(clock=FakeClock(datetime.now(UTC).replace(microsecond=0)).now)
     await standin.start()
     watchers: list[LogWatcher] = []
     try:
         world = World.build(standin)
-        env = bot_environment(world, folder)
+        env = bot_environment(world, folder, database)
         watchers.append(LogWatcher(await spawn_bot(env, folder)))
         await standin.gateway.wait_for_sessions(1)
         await standin.until(lambda: bool(world.application.commands), timeout=20)
@@ -80,12 +83,23 @@ async def _run(folder: Path, protocol: str, kill_at: int | None) -> Run:
         await standin.stop()
 
 
-@pytest.mark.parametrize("protocol", ["quick", "full"])
+@pytest.mark.parametrize(("protocol", "on"), [("quick", "sqlite"), ("full", "sqlite"), ("quick", "postgres")])
 async def test_killed_at_every_request_a_whole_repair_still_completes(
-    tmp_path: Path, protocol: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, protocol: str, on: str, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
+    cluster: Cluster | None = request.getfixturevalue("postgres_cluster") if on == "postgres" else None
+
+    async def run(folder: Path, kill_at: int | None) -> Run:
+        """One run, on SQLite in `folder` or on a new PostgreSQL database of its own."""
+        url = None if cluster is None else await cluster.new_database()
+        try:
+            return await _run(folder, protocol, kill_at, url)
+        finally:
+            if cluster is not None and url is not None:
+                await cluster.drop(url)
+
     (tmp_path / "count").mkdir()
-    counted = await _run(tmp_path / "count", protocol, kill_at=None)
+    counted = await run(tmp_path / "count", kill_at=None)
     assert counted.finished and not counted.lost and not counted.doubled, counted
     slots = asyncio.Semaphore(RUNS_AT_ONCE)
 
@@ -93,7 +107,7 @@ async def test_killed_at_every_request_a_whole_repair_still_completes(
         folder = tmp_path / f"kill-{point}"
         folder.mkdir()
         async with slots:
-            return point, await _run(folder, protocol, kill_at=point)
+            return point, await run(folder, kill_at=point)
 
     runs = dict(await asyncio.gather(*(killed_at(point) for point in range(1, counted.requests + 1))))
     stuck = [point for point, run in runs.items() if not run.finished]
@@ -102,7 +116,7 @@ async def test_killed_at_every_request_a_whole_repair_still_completes(
     tracebacks = {point: run.tracebacks for point, run in runs.items() if run.tracebacks}
     with capsys.disabled():
         print(
-            f"\n{protocol}: killed at each of {len(runs)} requests; stuck {len(stuck)}, lost words in "
+            f"\n{protocol} on {on}: killed at each of {len(runs)} requests; stuck {len(stuck)}, lost words in "
             f"{len(lost)}, doubled in {len(doubled)}, runs with tracebacks after the restart {len(tracebacks)}"
         )
     assert stuck == []
