@@ -40,9 +40,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import sweep as sweep_benchmark  # noqa: E402
 
+from bot.wording import opening  # noqa: E402
+from bot.wording import turns as turn_words  # noqa: E402
 from tests.postgres import Cluster  # noqa: E402
 from tests.standin.actors import Person  # noqa: E402
-from tests.standin.server import Application, StandIn  # noqa: E402
+from tests.standin.server import Application, Callback, StandIn  # noqa: E402
 from tests.standin.world import Channel, Message, Permission  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -168,8 +170,10 @@ class Rig:
         for index in range(count):
             speaker, listener = people[index], people[index + 1]
             thread = await self._invite(speaker, listener)
-            await self._press(listener, thread, "I'm ready")
-            form = await self._press(speaker, thread, "Write")
+            asked = await self._press(listener, thread, turn_words.READY)
+            assert asked.message is not None
+            await (await listener.press(asked.message, opening.READY_TO_START)).reply(timeout=30)
+            form = await self._press(speaker, thread, turn_words.WRITE)
             await (await speaker.submit(form, "I felt unheard at dinner.")).reply()
             await self._wait_for(thread, "Reflect back")
             self.lanes.append(Lane(thread, speaker, listener))
@@ -185,12 +189,12 @@ class Rig:
         sent = await opener.slash("repair start", self.channel, partner=partner.user)
         reply = await sent.reply(timeout=30)
         if reply.message is not None and reply.message.buttons():
-            await (await opener.press(reply.message, "Continue")).reply(timeout=30)
+            await (await opener.press(reply.message, opening.START)).reply(timeout=30)
         thread: Channel = await self.standin.until(
             lambda: next((c for c in self.guild.channels.values() if c.is_thread and c.id not in before), None),
             timeout=30,
         )
-        await self._wait_for(thread, "I'm ready")
+        await self._wait_for(thread, turn_words.READY)
         return thread
 
     async def _wait_for(self, thread: Channel, label: str) -> Message:
@@ -203,7 +207,7 @@ class Rig:
         found: Message = await self.standin.until(newest, timeout=30, channel=thread)
         return found
 
-    async def _press(self, person: Person, thread: Channel, label: str) -> object:
+    async def _press(self, person: Person, thread: Channel, label: str) -> Callback:
         message = await self._wait_for(thread, label)
         return await (await person.press(message, label)).reply(timeout=30)
 

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import discord
 
-from bot.actions import Acknowledge, Action, Leave, Pause, Write, says_something
+from bot.actions import Acknowledge, Action, Leave, Move, Pause, Write, says_something
 from bot.app import Interaction
-from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
+from bot.components import LeaveButton, LeaveStep, SafetyAnswer, TakeBreak, TurnButton, WriteButton, WriteForm
 from bot.events import Refusal
 from bot.outbox import to_text
-from bot.plan import Button, Reply, Style
+from bot.plan import Button, Card, Reply, Style
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.prompts import writer_form
 from bot.protocols import Protocol
@@ -25,7 +25,7 @@ from bot.repair import BREAK_LENGTHS, can, decide
 from bot.retry import compare_and_set
 from bot.rupture import Rupture
 from bot.storage.ruptures import Outgoing
-from bot.wording import common, refusals
+from bot.wording import common, opening, refusals
 from bot.wording import turns as words
 from cogs.ui import executor, render
 
@@ -103,6 +103,31 @@ async def permitted(interaction: Interaction, rupture_id: int, action: Action) -
     return loaded
 
 
+async def ask_if_safe(interaction: Interaction, button: TurnButton) -> None:
+    """Before "I'm ready": ask the invited person, privately, whether they feel afraid or pressured."""
+    loaded = await permitted(interaction, button.rupture_id, button.action)
+    if loaded is None:
+        return
+    rupture, _ = loaded
+    answers = ((Move.READY, opening.READY_TO_START), (Move.NOT_SAFE, opening.NOT_SAFE))
+    buttons = tuple(Button.to(SafetyAnswer(rupture.id, button.at, move), label) for move, label in answers)
+    await executor.answer(interaction, Reply(opening.safety_check(rupture.first.user_id), buttons=buttons))
+
+
+async def show_invitation_details(interaction: Interaction, rupture_id: int) -> None:
+    """The whole of an invitation (the way of repairing, who is who, breaks, privacy), privately."""
+    loaded = await load(interaction, rupture_id)
+    if loaded is None:
+        return
+    rupture, protocol = loaded
+    if rupture.role_of(interaction.user.id) is None:
+        await executor.answer(interaction, Reply(refusals.outsider(rupture.first.user_id, rupture.second.user_id)))
+        return
+    roles = (protocol.first_label, protocol.second_label) if protocol.first_label else None
+    details = opening.invitation_details(rupture.first.user_id, protocol.description, roles)
+    await executor.answer(interaction, Reply(cards=(Card(details, title=protocol.name),)))
+
+
 async def open_form(interaction: Interaction, button: WriteButton) -> None:
     """Open the form for the current writing turn, if it is this person's turn."""
     loaded = await permitted(interaction, button.rupture_id, Write("", button.at))
@@ -151,7 +176,7 @@ async def leave(interaction: Interaction, button: LeaveButton) -> None:
     elif button.step is LeaveStep.CONFIRM:
         await act(interaction, button.rupture_id, button.action)
     else:
-        await executor.Responder.of(interaction).update(content=words.STAYING, view=None)
+        await executor.Responder.of(interaction).replace_with(Reply(words.STAYING))
 
 
 def actor_of(interaction: Interaction) -> Actor:
@@ -161,4 +186,5 @@ def actor_of(interaction: Interaction) -> Actor:
         interaction.user.display_name,
         interaction.user.display_avatar.url,
         from_private_message=bool(message is not None and message.flags.ephemeral),
+        locale=str(interaction.locale),
     )

@@ -13,7 +13,7 @@ from bot.clock import to_timestamp
 from bot.events import Change
 from bot.protocols import Role
 from bot.repair import thread_gone
-from bot.rupture import Rupture
+from bot.rupture import Rupture, Status
 from bot.servers import cadence_from
 from bot.storage.columns import CHANGED, CREATED, SELECT, Column, to_rupture, values
 from bot.storage.connection import Dialect, Parameters, Store, Work
@@ -167,6 +167,16 @@ class Ruptures(Store):
                 f"{_OPEN} AND guild_id = :guild_id AND {_the_pair(self._sql.dialect)}",
                 {"guild_id": guild_id, **_pair(a, b)},
             )
+
+    async def invitation_ended_since(self, guild_id: int, opener: int, partner: int, since: datetime) -> bool:
+        """Whether an invitation from `opener` to `partner` ended unaccepted at or after `since`."""
+        async with self._sql.reading() as work:
+            row = await work.one(
+                "SELECT 1 FROM ruptures WHERE guild_id = ? AND first_id = ? AND second_id = ? "
+                "AND status IN (?, ?) AND updated_at > ?",
+                (guild_id, opener, partner, Status.ENDED.value, Status.DECLINED.value, to_timestamp(since)),
+            )
+        return row is not None
 
     async def ruptures_of(self, user_id: int) -> list[Rupture]:
         """Every rupture a person sits in, whatever its state."""
