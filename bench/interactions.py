@@ -5,7 +5,8 @@ that answers `/ping` (bench/bare_bot.py) and Mend (`python -m bot`), each in its
 get the same load: paced at 200/s and 500/s, and in bursts. Mend's paths are the busy ones:
 
 * turn submit: a modal is submitted, Mend acknowledges, posts the words, moves the floor;
-* floor press: "Not quite" sends the floor back to the listener (a state change and a new prompt);
+* floor press: "Not quite" asks the speaker what was missed (a state change and a new prompt); the
+  speaker's "Let them try again" then hands the floor back, outside the measurement;
 * refused press: an outsider (a moderator who can see the thread) presses a turn button;
 * status: `/repair status` for someone with 10 open repairs.
 
@@ -297,6 +298,8 @@ def turns(rig: Rig, submits: Run, presses: Run) -> Action:
         pressed = await lane.speaker.press(prompt, "Not quite")
         reply = await pressed.reply(timeout=30)
         presses.latencies.append(reply.elapsed)
+        again = await rig._wait_for(lane.thread, turn_words.TRY_AGAIN)
+        await (await lane.speaker.press(again, turn_words.TRY_AGAIN)).reply(timeout=30)
         await rig._wait_for(lane.thread, "Reflect back")
         presses.until_posted.append(time.perf_counter() - pressed.pending.sent_at)
         ready.put_nowait(lane)

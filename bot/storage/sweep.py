@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
 from bot.actions import Cadence
 from bot.clock import from_timestamp, to_timestamp
 from bot.rupture import Rupture
-from bot.schedule import Claim, Handled, Outcome, Waking, zone_named
+from bot.schedule import Claim, Handled, Outcome, Waking
 from bot.servers import cadence_from
 from bot.storage.columns import SELECT, SWEPT, to_rupture, values
-from bot.storage.connection import Dialect, Row
+from bot.storage.connection import Dialect
+from bot.storage.people import waking_from
 from bot.storage.ruptures import Ruptures, release_if_due_changed
 
 # How each outcome other than "sent" and "gone" changes a claimed item's bookkeeping.
@@ -75,7 +76,7 @@ class Sweep(Ruptures):
                 f"SELECT guild_id, checkin_days FROM guild_settings WHERE guild_id IN ({', '.join('?' * len(guilds))})",
                 list(guilds),
             )
-        waking = {user_id: Waking() for user_id in people} | {row["user_id"]: _waking(row) for row in hours}
+        waking = {user_id: Waking() for user_id in people} | {row["user_id"]: waking_from(row) for row in hours}
         cadences = {guild: cadence_from(None) for guild in guilds}
         cadences.update({row["guild_id"]: cadence_from(row["checkin_days"]) for row in settings})
         return waking, cadences
@@ -154,11 +155,3 @@ class Sweep(Ruptures):
             f"ruptures_due_by_shard_of_{shards.count}",
             f"ruptures (((guild_id >> 22) % {shards.count}), due_at) WHERE due_at IS NOT NULL",
         )
-
-
-def _waking(row: Row) -> Waking:
-    zone = zone_named(row["timezone"])
-    start, end = row["quiet_start"], row["quiet_end"]
-    if start is None or end is None:
-        return Waking(zone)
-    return Waking(zone, time(start // 60, start % 60), time(end // 60, end % 60))

@@ -50,6 +50,14 @@ async def test_each_process_works_only_on_its_own_servers(db: Database, database
         assert await ours.forget_unopened() == 1, "the other process may be opening its own right now"
         assert await theirs.forget_unopened() == 1
 
+        for guild_id in (ON_0, ON_1):  # threads made, invitations never posted: finished at start-up
+            reserved = await db.reserve_rupture(invitation(guild_id, "quick", 8, 9, NOW))
+            assert reserved is not None
+            await db.attach_thread(reserved.id, guild_id + reserved.id)
+        assert [r.guild_id for r in await ours.unwelcomed()] == [ON_0]
+        assert {r.guild_id for r in await ours.open_ruptures()} == {ON_0}, "repairs carried over at start-up"
+        assert {r.guild_id for r in await theirs.open_ruptures()} == {ON_1}
+
         for guild_id in (ON_0, ON_1):
             await db.note_member(guild_id, 7, NOW - timedelta(days=40))
             await db.record_membership(guild_id, 7, present=False, now=NOW - timedelta(days=35))
