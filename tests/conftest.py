@@ -2,7 +2,9 @@
 and on PostgreSQL.
 
 A test that uses a database (`database`, `harness`, `mend`, the storage tests' `db`) runs once
-per backend, unless it is marked `sqlite_only` (it looks at SQLite's files, or its locks).
+per backend, unless it is marked `sqlite_only` (it looks at SQLite's files, or its locks). Where
+PostgreSQL's programs are missing, the tests that need it are left out, and one line at the end
+of the run says how many and why; with CI=true the run fails instead.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tests.standin.server import StandIn
 from tests.standin.spec import notice
 
 BACKENDS = ("sqlite", "postgres")
+_LEFT_OUT = pytest.StashKey[str]()
 
 
 def _in_ci() -> bool:
@@ -41,6 +44,28 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
         metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, scope="function")
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    """A test needs PostgreSQL when it asks for the server, or one of its parameters is "postgres"."""
+    callspec = getattr(item, "callspec", None)
+    chosen = list(callspec.params.values()) if callspec is not None else []
+    return bool({"postgres_cluster", "postgres_url"} & set(getattr(item, "fixturenames", ()))) or "postgres" in chosen
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = postgres.missing()
+    left_out = [item for item in items if _needs_postgres(item)] if reason is not None else []
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _needs_postgres(item)]
+        config.stash[_LEFT_OUT] = f"{len(left_out)} {reason}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    left_out = config.stash.get(_LEFT_OUT, None)
+    if left_out is not None:
+        terminalreporter.write_line(left_out)
 
 
 @pytest.fixture(scope="session")

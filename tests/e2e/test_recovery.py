@@ -233,4 +233,4 @@ async def test_a_repair_at_a_step_its_protocol_no_longer_has_moves_on_at_start_u
     moved = await mend.db.rupture_in_thread(thread.id)
     assert moved is not None and moved.version > older.version
     assert await mend.db.sealed_answers(rupture.id, step) == {}
-    assert not _database_holds(harness, SECRET)
+    assert not await _database_holds(harness, SECRET)

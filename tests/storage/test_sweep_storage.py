@@ -1,9 +1,13 @@
-"""The sweep's claims on a real SQLite file: claimed once, released at start, settled in one go."""
+"""The sweep's claims, on SQLite and PostgreSQL: claimed once, released at start, settled in one go;
+on PostgreSQL, by several processes at once."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import asyncpg
 
 from bot.actions import DEFAULT_CADENCE
 from bot.events import Change
@@ -95,3 +99,28 @@ async def test_a_snapshot_knows_when_this_process_has_changed_the_rupture_since(
     assert fresh is not None and not db.changed_since(fresh)
     await db.mark_gone(rupture.id)
     assert db.changed_since(fresh)
+
+
+async def test_processes_claiming_at_the_same_moment_never_claim_the_same_item(postgres_url: str) -> None:
+    first, second = await Database.open(postgres_url), await Database.open(postgres_url)
+    await first.migrate()
+    other = await asyncpg.connect(postgres_url)
+    try:
+        for n in range(2, 202):
+            await _active(first, (1, n), NOW - timedelta(days=2))
+        # Another process is in the middle of its claim: it has read, and so locked, the oldest ten.
+        async with other.transaction():
+            locked = {
+                row["id"] for row in await other.fetch("SELECT id FROM ruptures ORDER BY due_at LIMIT 10 FOR UPDATE")
+            }
+            passed_over = await first.claim_due(NOW, lease=LEASE, limit=20)  # waiting would time out
+            assert len(passed_over) == 20 and not locked & {c.rupture.id for c in passed_over}, (
+                "rows another process is claiming are skipped"
+            )
+        racing = await asyncio.gather(*(db.claim_due(NOW, lease=LEASE, limit=7) for db in (first, second) * 20))
+        claimed = [c.rupture.id for claims in racing for c in claims]
+        assert len(claimed) == len(set(claimed)) == 180, "every item claimed once, by one process or the other"
+    finally:
+        await other.close()
+        await first.close()
+        await second.close()
