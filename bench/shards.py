@@ -19,15 +19,16 @@ import asyncio
 import contextlib
 import itertools
 import os
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from interactions import Bot, Run  # noqa: E402
 
 from bot.repair import invitation  # noqa: E402
 from bot.storage import Database  # noqa: E402
@@ -36,48 +37,8 @@ from tests.postgres import Cluster  # noqa: E402
 from tests.standin.actors import Person  # noqa: E402
 from tests.standin.server import StandIn  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 OPEN_REPAIRS = 10
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
-
-
-@dataclass
-class Result:
-    setup: str
-    load: str
-    latencies: list[float] = field(default_factory=list)
-    wall: float = 0.0
-    cpu: float = 0.0
-
-    def median(self) -> float:
-        return statistics.median(self.latencies) * 1000
-
-    def p99(self) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-
-    def per_second(self) -> float:
-        return len(self.latencies) / self.wall
-
-    def cpu_ms(self) -> float:
-        return self.cpu / len(self.latencies) * 1000
-
-
-def _cpu(processes: list[asyncio.subprocess.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / TICK
-    return total
-
-
-def _rss_mib(processes: list[asyncio.subprocess.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) / 1024
-    return total
 
 
 async def _servers(standin: StandIn, url: str) -> list[World]:
@@ -98,12 +59,10 @@ async def _servers(standin: StandIn, url: str) -> list[World]:
     return worlds
 
 
-async def _launch(
-    worlds: list[World], folder: Path, url: str, shard_ids: list[str]
-) -> list[asyncio.subprocess.Process]:
+async def _launch(worlds: list[World], folder: Path, url: str, shard_ids: list[str]) -> list[Bot]:
     standin = worlds[0].standin
     started = len(standin.gateway.sessions_started)
-    processes = []
+    bots = []
     for ids in shard_ids:
         env = {
             **os.environ,
@@ -116,29 +75,30 @@ async def _launch(
             "SHARD_IDS": ids,
             "LOG_LEVEL": "WARNING",
         }
-        processes.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                cwd=folder,
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=folder,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
+        bots.append(Bot(f"shards {ids}", worlds[0].application, process))
     await standin.gateway.wait_for_sessions(started + 2, timeout=60)
     await standin.until(lambda: bool(worlds[0].application.commands), timeout=60)
     for world in worlds:  # every server answers before the clock starts
         await (await world.alex.slash("repair status", world.general)).reply(timeout=30)
-    return processes
+    return bots
 
 
-async def _load(
-    people: list[tuple[World, Person]], processes: list[asyncio.subprocess.Process], result: Result, rate: float, n: int
-) -> Result:
+def _cpu(bots: list[Bot]) -> float:
+    return sum(bot.cpu() for bot in bots)
+
+
+async def _load(people: list[tuple[World, Person]], bots: list[Bot], result: Run, rate: float, n: int) -> Run:
     turn = itertools.count()
-    cpu, started = _cpu(processes), time.perf_counter()
+    cpu, started = _cpu(bots), time.perf_counter()
 
     async def one(index: int) -> None:
         await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
@@ -153,45 +113,47 @@ async def _load(
     await asyncio.gather(*(one(i) for i in range(n)))
     result.wall = time.perf_counter() - started
     await asyncio.sleep(0.2)
-    result.cpu = _cpu(processes) - cpu
+    result.cpu = _cpu(bots) - cpu
     return result
 
 
-async def measure(setup: str, shard_ids: list[str], rates: list[int], count: int) -> tuple[list[Result], float]:
+async def measure(setup: str, shard_ids: list[str], rates: list[int], count: int) -> tuple[list[Run], float]:
     cluster = Cluster.start()
     standin = StandIn(validate=False)
     await standin.start()
-    processes: list[asyncio.subprocess.Process] = []
+    bots: list[Bot] = []
     try:
         url = await cluster.new_database()
         worlds = await _servers(standin, url)
         with tempfile.TemporaryDirectory() as folder:
-            processes = await _launch(worlds, Path(folder), url, shard_ids)
+            bots = await _launch(worlds, Path(folder), url, shard_ids)
             people = [(world, world.alex) for world in worlds]
-            results = [await _load(people, processes, Result(setup, f"{rate}/s"), rate, count) for rate in rates]
-            return results, _rss_mib(processes)
+            loads = [Run("status and timezone", setup, f"{rate}/s") for rate in rates]
+            results = [await _load(people, bots, load, rate, count) for load, rate in zip(loads, rates, strict=True)]
+            return results, sum(bot.rss_mib() for bot in bots)
     finally:
-        for process in processes:
-            process.terminate()
+        for bot in bots:
+            assert bot.process is not None
+            bot.process.terminate()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(process.wait(), 20)
+                await asyncio.wait_for(bot.process.wait(), 20)
         await standin.stop()
         cluster.stop()
 
 
-def report(one: list[Result], two: list[Result], rss: tuple[float, float]) -> str:
+def report(one: list[Run], two: list[Run], rss: tuple[float, float]) -> str:
     lines = [
         f"{'setup':<30} {'load':<6} {'n':>5} {'median ms':>10} {'p99 ms':>8} {'per s':>7} {'CPU ms':>7}",
     ]
     for result in (*one, *two):
         lines.append(
-            f"{result.setup:<30} {result.load:<6} {len(result.latencies):>5} {result.median():>10.2f} "
-            f"{result.p99():>8.2f} {result.per_second():>7.1f} {result.cpu_ms():>7.2f}"
+            f"{result.bot:<30} {result.load:<6} {result.count:>5} {result.median():>10.2f} "
+            f"{result.p99():>8.2f} {result.throughput():>7.1f} {result.cpu_ms():>7.2f}"
         )
     for single, pair in zip(one, two, strict=True):
         lines.append(
             f"two / one at {single.load}: median {pair.median() / single.median():.2f}x, p99 "
-            f"{pair.p99() / single.p99():.2f}x, per s {pair.per_second() / single.per_second():.2f}x, CPU per "
+            f"{pair.p99() / single.p99():.2f}x, per s {pair.throughput() / single.throughput():.2f}x, CPU per "
             f"interaction {pair.cpu_ms() / single.cpu_ms():.2f}x"
         )
     lines.append(f"RSS after the load: one process {rss[0]:.1f} MiB, two processes {rss[1]:.1f} MiB together")
