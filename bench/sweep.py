@@ -8,6 +8,8 @@ the same: the sweep's cost should follow the due rows, not the open ones.
 
     python bench/sweep.py                       # 100 000 and 1 000 000 open, 1 000 due, on SQLite
     python bench/sweep.py --database postgres   # the same on a throwaway PostgreSQL server
+    python bench/sweep.py --database postgres --shard   # as the process of shard 0 of 2: half the
+                                                # servers on each shard, D due on each
     python bench/sweep.py --smoke               # tiny counts, to check the benchmark still runs
 """
 
@@ -30,6 +32,7 @@ import asyncpg
 
 from bot.clock import to_timestamp
 from bot.schedule import Handled, Outcome, checkin_sent, waking_moment
+from bot.shards import Shards
 from bot.storage import Database, Where
 from cogs.checkins import BATCH, LEASE
 from tests.postgres import Cluster
@@ -54,12 +57,13 @@ COLUMNS = (
 )
 
 
-def rows(open_count: int, due_count: int) -> Iterator[tuple[object, ...]]:
-    """Open ruptures, in `COLUMNS` (test data, so straight SQL): `due_count` due now, the rest later."""
+def rows(open_count: int, due_count: int, shard_count: int = 1) -> Iterator[tuple[object, ...]]:
+    """Open ruptures, in `COLUMNS` (test data, so straight SQL): `due_count` due now on each of
+    `shard_count` shards (their servers take turns), the rest later."""
     now = to_timestamp(NOW)
     for n in range(open_count):
         yield (
-            GUILD,
+            GUILD | (n % shard_count) << 22,
             10_000 + n,
             "quick",
             "active",
@@ -68,7 +72,7 @@ def rows(open_count: int, due_count: int) -> Iterator[tuple[object, ...]]:
             2 * n + 2,
             now - 86_400,
             now - 86_400,
-            now - (n % 600) if n < due_count else now + 3_600 + n % 500_000,
+            now - (n % 600) if n < due_count * shard_count else now + 3_600 + n % 500_000,
             "checkin",
         )
 
@@ -82,22 +86,23 @@ def fill(path: Path, open_count: int, due_count: int) -> None:
         connection.execute("ANALYZE")
 
 
-async def fill_postgres(url: str, open_count: int, due_count: int) -> None:
+async def fill_postgres(url: str, open_count: int, due_count: int, shard_count: int) -> None:
     connection = await asyncpg.connect(url)
     try:
-        await connection.copy_records_to_table("ruptures", records=rows(open_count, due_count), columns=COLUMNS)
+        records = rows(open_count, due_count, shard_count)
+        await connection.copy_records_to_table("ruptures", records=records, columns=COLUMNS)
         await connection.execute("VACUUM ANALYZE ruptures")
     finally:
         await connection.close()
 
 
-async def sweep_database_time(path: Where) -> tuple[float, int]:
+async def sweep_database_time(path: Where, shards: Shards | None = None) -> tuple[float, int]:
     """One sweep's database calls over everything due; returns (seconds in those calls, items).
 
     Only the awaited storage calls are timed (each includes turning rows into domain objects);
     deciding what each item becomes is the sweep's own work, not the database's.
     """
-    db = await Database.open(path)
+    db = await Database.open(path, shards)
     handled_count = 0
     elapsed = 0.0
     while True:
@@ -122,20 +127,21 @@ async def sweep_database_time(path: Where) -> tuple[float, int]:
     return elapsed, handled_count
 
 
-async def measure_postgres(cluster: Cluster, open_count: int, due_count: int) -> list[float]:
-    """The same on PostgreSQL: fill a database once, then time sweeps on fresh copies of it."""
+async def measure_postgres(cluster: Cluster, open_count: int, due_count: int, shards: Shards | None) -> list[float]:
+    """The same on PostgreSQL: fill a database once, then time sweeps on fresh copies of it (as
+    the process of `shards`, if given)."""
     template = await cluster.new_database()
-    db = await Database.open(template)
-    await db.migrate()
+    db = await Database.open(template, shards)
+    await db.migrate()  # for shards, their index too
     await db.close()
-    await fill_postgres(template, open_count, due_count)
+    await fill_postgres(template, open_count, due_count, shards.count or 1 if shards is not None else 1)
     admin = await asyncpg.connect(cluster.url())
     times = []
     try:
         for attempt in range(ROUNDS):
             copy = f"run_{open_count}_{attempt}"
             await admin.execute(f"CREATE DATABASE {copy} TEMPLATE {template.rpartition('/')[2]} STRATEGY FILE_COPY")
-            seconds, handled = await sweep_database_time(cluster.url(copy))
+            seconds, handled = await sweep_database_time(cluster.url(copy), shards)
             assert handled == due_count, (handled, due_count)
             times.append(seconds)
             await admin.execute(f"DROP DATABASE {copy}")
@@ -164,18 +170,21 @@ async def measure(folder: Path, open_count: int, due_count: int) -> list[float]:
     return times
 
 
-async def run(sizes: list[int], due_count: int, database: str = "sqlite") -> list[tuple[int, float]]:
+async def run(
+    sizes: list[int], due_count: int, database: str = "sqlite", shards: Shards | None = None
+) -> list[tuple[int, float]]:
     results = []
     cluster = Cluster.start() if database == "postgres" else None
+    label = database if shards is None else f"{database}, shard 0 of 2"
     with tempfile.TemporaryDirectory() as folder:
         for open_count in sizes:
             if cluster is not None:
-                times = await measure_postgres(cluster, open_count, due_count)
+                times = await measure_postgres(cluster, open_count, due_count, shards)
             else:
                 times = await measure(Path(folder), open_count, due_count)
             results.append((open_count, statistics.median(times)))
             print(
-                f"{open_count:>9,} open, {due_count:,} due, {database}: sweep database time "
+                f"{open_count:>9,} open, {due_count:,} due, {label}: sweep database time "
                 f"median {statistics.median(times) * 1000:.1f} ms "
                 f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, {len(times)} runs)",
                 flush=True,
@@ -191,9 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database", choices=("sqlite", "postgres"), default="sqlite", help="postgres: on a throwaway server"
     )
+    parser.add_argument("--shard", action="store_true", help="(postgres) sweep as the process of shard 0 of 2")
     arguments = parser.parse_args(argv)
+    if arguments.shard and arguments.database != "postgres":
+        parser.error("--shard needs --database postgres: only PostgreSQL is shared by shard processes")
     sizes, due = ([1_000, 10_000], 10) if arguments.smoke else ([100_000, 1_000_000], 1_000)
-    results = asyncio.run(run(sizes, due, arguments.database))
+    results = asyncio.run(run(sizes, due, arguments.database, Shards(2, (0,)) if arguments.shard else None))
     (small, small_time), (large, large_time) = results
     goals = "" if arguments.smoke else " (goals: ≤ 1.5x, and ≤ 20 ms at 100,000 open)"
     print(f"ratio {large:,} / {small:,} open: {large_time / small_time:.2f}x{goals}")

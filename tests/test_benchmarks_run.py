@@ -43,8 +43,13 @@ def test_the_history_benchmark_runs() -> None:
 
 def test_the_postgresql_benchmarks_run(postgres_cluster: object) -> None:
     """They start PostgreSQL servers of their own; the fixture only says whether this machine can."""
-    for script, figure in (("bench/sweep.py", "postgres: sweep database time"), ("bench/shards.py", "two / one at")):
-        command = [sys.executable, script, "--smoke", *(["--database", "postgres"] if "sweep" in script else [])]
+    runs = (
+        (["bench/sweep.py", "--database", "postgres"], "postgres: sweep database time"),
+        (["bench/sweep.py", "--database", "postgres", "--shard"], "postgres, shard 0 of 2: sweep database time"),
+        (["bench/shards.py"], "two / one at"),
+    )
+    for arguments, figure in runs:
+        command = [sys.executable, *arguments, "--smoke"]
         result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         assert figure in result.stdout
