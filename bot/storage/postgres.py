@@ -34,9 +34,11 @@ from bot.storage.files import LockHeld
 log = logging.getLogger(__name__)
 
 READERS = 4
-# Waiting for a row another process holds ends after five seconds, as SQLite's busy timeout does.
+# Waiting for a row another process holds ends after five seconds, as SQLite's busy timeout does;
+# a commit someone is told about is on disk first, whatever the server's default (as SQLite's FULL).
 _SERVER_SETTINGS = {
     "lock_timeout": "5s",
+    "synchronous_commit": "on",
     "jit": "off",
     "tcp_keepalives_idle": "60",
     "tcp_keepalives_interval": "10",

@@ -23,7 +23,7 @@ from bot.storage.connection import SQLITE, Connection, DamagedError, Parameters,
 PRAGMAS = (
     "busy_timeout = 5000",
     "journal_mode = WAL",
-    "synchronous = NORMAL",
+    "synchronous = FULL",  # a commit someone is told about survives a power cut (NORMAL may lose it)
     "foreign_keys = ON",
     "secure_delete = ON",
 )

@@ -42,9 +42,12 @@ def whose_turn(holder: int | None, phase: Phase, response: Response | None) -> s
         next_part = {
             Response.MIRROR: "you'll be asked to reflect next",
             Response.ACCEPT: "then you can accept it or say what you still need",
+            Response.READ: "then you'll say you've read it",
             Response.NONE: "you'll be able to read it here",
         }[response]
         return f"It's {who}'s turn to write — {next_part}."
+    if phase is Phase.CLARIFY:
+        return f"It's {who}'s turn to say what was missed — then you'll reflect back again."
     if phase is Phase.MIRROR:
         return f"It's {who}'s turn to reflect back what they heard — then you'll say whether they got it."
     if phase is Phase.CONFIRM:

@@ -119,3 +119,15 @@ async def test_a_failing_postgresql_migration_is_rolled_back_whole(tmp_path: Pat
     found: Any = await raw.fetchval("SELECT to_regclass('half_done')")
     await raw.close()
     assert found is None
+
+
+async def test_what_someone_was_told_is_on_postgresqls_disk_before_they_are_told(postgres_url: str) -> None:
+    """The twin of SQLite's `synchronous = FULL`: every commit waits for PostgreSQL's log to reach
+    the disk, even on a server whose default is not to (as the tests' own server is)."""
+    db = await Database.open(postgres_url)
+    try:
+        async with db._sql.transaction() as work:
+            row = await work.one("SHOW synchronous_commit")
+        assert row is not None and row[0] == "on"
+    finally:
+        await db.close()
