@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
-import asyncpg
 import discord
 
 from bot import __version__
@@ -32,9 +31,7 @@ from bot.protocols import ProtocolError
 from bot.settings import SETTINGS, Settings, SettingsError, load_settings, postgres_url
 from bot.startup import StartupError, explain, explain_postgres, open_database
 from bot.storage import DamagedError, StorageError
-from bot.storage.copy import copy_rows, refuse_unless_empty
 from bot.storage.files import FileLock, LockHeld, backup, restore
-from bot.storage.postgres import describe
 
 log = logging.getLogger("bot")
 
@@ -285,6 +282,11 @@ async def _forget_server(settings: Settings, guild_id: int, *, ask: bool) -> int
 
 async def _copy_database(settings: Settings, url: str) -> None:
     """Copy the SQLite database at DATABASE_PATH into the empty PostgreSQL database at `url`."""
+    import asyncpg
+
+    from bot.storage.copy import copy_rows, refuse_unless_empty
+    from bot.storage.postgres import describe
+
     if settings.database_url is not None:
         raise StartupError(
             "copy-database copies the SQLite file at DATABASE_PATH: unset DATABASE_URL while copying, then set it "

@@ -25,7 +25,7 @@ from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
 from bot.settings import Settings
 from bot.startup import Lock, StartupError, open_database
-from bot.storage import BUSY_ERRORS, Database
+from bot.storage import Database
 from bot.wording.common import BUSY, SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
@@ -322,7 +322,7 @@ class MendBot(commands.Bot):
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
         where = command or custom_id or interaction.type.name
-        busy = isinstance(original, BUSY_ERRORS)
+        busy = self._db is not None and isinstance(original, self._db.busy_errors)
         if busy:
             log.warning("The database could not take %s now: %s", where, original)
         else:

@@ -6,7 +6,8 @@ SQLite's check of it with one committed write, then the migrations. PostgreSQL: 
 keep a second Mend off the same shards (there is no file to guard: several processes may share the
 database, one per group of shards), the server's check, then the migrations, which the processes
 take in turn. Whatever fails is closed again, so a failed start ends at once and never hangs. The
-sentences name the database and what to do; the command line prints them.
+sentences name the database and what to do; the command line prints them. PostgreSQL's driver is
+loaded only when PostgreSQL is used: a Mend on SQLite does not carry it.
 """
 
 from __future__ import annotations
@@ -18,12 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import asyncpg
-
 from bot.shards import Shards
 from bot.storage import DamagedError, Database, Where
 from bot.storage.files import FileLock, LockHeld
-from bot.storage.postgres import OtherShardCount, ShardLock, ShardTaken, describe
 
 RESTORE = "python -m bot restore BACKUP"
 
@@ -83,6 +81,10 @@ async def open_database(where: Where, shards: Shards | None = None) -> Opened:
 
 
 async def _open_postgres(url: str, shards: Shards | None) -> Opened:
+    import asyncpg
+
+    from bot.storage.postgres import ShardLock, describe
+
     where = describe(url)
     try:
         lock = await ShardLock.take(url, shards)
@@ -112,6 +114,8 @@ async def _checked_and_migrated(where: Where, shards: Shards | None) -> tuple[Da
 
 
 def _refusal(held: LockHeld, where: str) -> str:
+    from bot.storage.postgres import OtherShardCount, ShardTaken
+
     holder = f"process {held.args[0].replace(' ', ' on ', 1)}" if held.args[0] else "another process"
     if isinstance(held, OtherShardCount):
         return (
@@ -131,6 +135,8 @@ def _refusal(held: LockHeld, where: str) -> str:
 
 def explain_postgres(error: BaseException, where: str) -> str:
     """The sentence for a problem reaching or using the PostgreSQL database."""
+    import asyncpg
+
     if isinstance(error, asyncpg.InvalidAuthorizationSpecificationError):
         return f"PostgreSQL at {where} refused the user or password in DATABASE_URL ({error}): correct them."
     if isinstance(error, asyncpg.InvalidCatalogNameError):

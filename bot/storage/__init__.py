@@ -3,32 +3,25 @@
 The database is the source of truth. Rupture changes are saved with compare-and-set on the
 rupture's version: a change decided on stale state is refused and the caller decides again.
 Which database it is (a SQLite file by default, PostgreSQL for `DATABASE_URL`) is known here and
-nowhere else.
+nowhere else; PostgreSQL's driver is loaded only when one is opened.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.shards import Shards
-from bot.storage import postgres
 from bot.storage.connection import Connection, DamagedError, StorageError, Where
 from bot.storage.history import Histories
 from bot.storage.migrations import MIGRATIONS, migrate, migration_names
 from bot.storage.outbox import Outbox
 from bot.storage.people import People
-from bot.storage.postgres import PostgresConnection
 from bot.storage.servers import Servers
 from bot.storage.sqlite import SqliteConnection
 from bot.storage.sweep import Sweep
 
-__all__ = ["BUSY_ERRORS", "MIGRATIONS", "DamagedError", "Database", "StorageError", "Where", "migration_names"]
-
-BUSY_ERRORS: tuple[type[BaseException], ...] = (sqlite3.OperationalError, *postgres.BUSY)
-"""Errors that mean the database cannot take a write now (another writer holds it, or it is
-unreachable for a moment): the person is told to try again, and nothing is lost."""
+__all__ = ["MIGRATIONS", "DamagedError", "Database", "StorageError", "Where", "migration_names"]
 
 
 class Database(Sweep, Outbox, People, Servers, Histories):
@@ -48,12 +41,20 @@ class Database(Sweep, Outbox, People, Servers, Histories):
         """Open a SQLite file (a path), or a PostgreSQL database (a `postgresql://` URL)."""
         if isinstance(where, Path):
             return cls(await SqliteConnection.open(where), shards)
+        from bot.storage.postgres import PostgresConnection
+
         return cls(await PostgresConnection.open(where), shards)
 
     @property
     def where(self) -> str:
         """The file, or the URL without its password."""
         return self._sql.where
+
+    @property
+    def busy_errors(self) -> tuple[type[BaseException], ...]:
+        """Errors that mean the database cannot take a write now (another writer holds it, or it is
+        unreachable for a moment): the person is told to try again, and nothing is lost."""
+        return self._sql.busy
 
     @property
     def path(self) -> Path:

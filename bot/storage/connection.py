@@ -98,6 +98,8 @@ class Connection(ABC):
     dialect: Dialect
     where: str
     """The file, or the URL without its password: for messages."""
+    busy: tuple[type[BaseException], ...]
+    """What it raises when it cannot take a write now: worth "try again in a moment"."""
 
     @abstractmethod
     def unit(self) -> AbstractAsyncContextManager[Work]:

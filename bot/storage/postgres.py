@@ -139,6 +139,7 @@ class PostgresConnection(Connection):
     """A PostgreSQL database shared with other Mend processes."""
 
     dialect = POSTGRESQL
+    busy = BUSY
 
     def __init__(self, url: str, writer: asyncpg.Connection, readers: asyncpg.Pool) -> None:
         self.where = describe(url)

@@ -68,6 +68,7 @@ class SqliteConnection(Connection):
     """The database file: single statements, transactions, reads on their own, and scrubbing the WAL."""
 
     dialect = SQLITE
+    busy: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
 
     def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
         self.path = path
