@@ -376,7 +376,7 @@ def report(rig: Rig, runs: list[Run], rss_after: dict[str, float], target: int) 
 
 async def main_async(smoke: bool, database: str = "sqlite") -> str:
     rates, count, burst, lanes, target = ([50], 12, 12, 4, 120) if smoke else ([200, 500], 1500, 300, 60, 10_000)
-    cluster = Cluster.start() if database == "postgres" else None
+    cluster = Cluster.start(durable=True) if database == "postgres" else None
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as cleanup:
         rig = Rig(Path(folder))
         if cluster is not None:

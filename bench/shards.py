@@ -118,7 +118,7 @@ async def _load(people: list[tuple[World, Person]], bots: list[Bot], result: Run
 
 
 async def measure(setup: str, shard_ids: list[str], rates: list[int], count: int) -> tuple[list[Run], float]:
-    cluster = Cluster.start()
+    cluster = Cluster.start(durable=True)
     standin = StandIn(validate=False)
     await standin.start()
     bots: list[Bot] = []

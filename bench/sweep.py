@@ -174,7 +174,7 @@ async def run(
     sizes: list[int], due_count: int, database: str = "sqlite", shards: Shards | None = None
 ) -> list[tuple[int, float]]:
     results = []
-    cluster = Cluster.start() if database == "postgres" else None
+    cluster = Cluster.start(durable=True) if database == "postgres" else None
     label = database if shards is None else f"{database}, shard 0 of 2"
     with tempfile.TemporaryDirectory() as folder:
         for open_count in sizes:

@@ -22,11 +22,9 @@ from typing import Any
 
 import asyncpg
 
+_SERVER_OPTIONS = "-c listen_addresses=127.0.0.1 -c max_connections=300"
 # Durability is not what the tests are about: no fsync, so a cluster starts and works fast.
-_SERVER_OPTIONS = (
-    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-    "-c max_connections=300"
-)
+_NO_SYNC = " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 def programs() -> Path | None:
@@ -72,7 +70,9 @@ class Cluster:
     _as: dict[str, Any] = field(default_factory=dict)  # as root: the postgres user's ids
 
     @classmethod
-    def start(cls) -> Cluster:
+    def start(cls, *, durable: bool = False) -> Cluster:
+        """A new server; `durable`: syncing to disk as a real one does (for the benchmarks, which
+        compare it with SQLite's syncing), not the tests' faster way without."""
         folder = Path(tempfile.mkdtemp(prefix="mend-postgres-"))
         as_postgres: dict[str, Any] = {}
         if os.geteuid() == 0:
@@ -85,7 +85,7 @@ class Cluster:
         cluster._as = as_postgres
         try:
             cluster._run("initdb", "-D", "data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N")
-            options = f"-p {cluster.port} -k {folder} {_SERVER_OPTIONS}"
+            options = f"-p {cluster.port} -k {folder} {_SERVER_OPTIONS}{'' if durable else _NO_SYNC}"
             cluster._run("pg_ctl", "-D", "data", "-l", "server.log", "-w", "-o", options, "start")
         except BaseException:
             cluster.stop()
