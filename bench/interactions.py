@@ -54,6 +54,8 @@ import floor_bot  # noqa: E402
 import global_limit  # noqa: E402
 import sweep as sweep_benchmark  # noqa: E402
 
+from bot.wording import opening  # noqa: E402
+from bot.wording import turns as turn_words  # noqa: E402
 from tests.standin.actors import Person, Sent  # noqa: E402
 from tests.standin.limits import Tally  # noqa: E402
 from tests.standin.server import Application, Callback, Recorded, StandIn  # noqa: E402
@@ -199,8 +201,10 @@ class Rig:
         for index in range(count):
             speaker, listener = people[index], people[index + 1]
             thread = await self._invite(speaker, listener)
-            await self._press(listener, thread, "I'm ready")
-            form = await self._press(speaker, thread, "Write")
+            asked = await self._press(listener, thread, turn_words.READY)
+            assert asked.message is not None
+            await (await listener.press(asked.message, opening.READY_TO_START)).reply(timeout=30)
+            form = await self._press(speaker, thread, turn_words.WRITE)
             await (await speaker.submit(form, SPOKEN)).reply()
             prompt = await self._wait_for(thread, "Reflect back")
             self.mend.lanes.append(Lane(thread, speaker, listener, prompt))
@@ -233,12 +237,12 @@ class Rig:
         sent = await opener.slash("repair start", self.channel, partner=partner.user)
         reply = await sent.reply(timeout=30)
         if reply.message is not None and reply.message.buttons():
-            await (await opener.press(reply.message, "Continue")).reply(timeout=30)
+            await (await opener.press(reply.message, opening.START)).reply(timeout=30)
         thread: Channel = await self.standin.until(
             lambda: next((c for c in self.guild.channels.values() if c.is_thread and c.id not in before), None),
             timeout=30,
         )
-        await self._wait_for(thread, "I'm ready")
+        await self._wait_for(thread, turn_words.READY)
         return thread
 
     async def _wait_for(self, thread: Channel, label: str) -> Message:

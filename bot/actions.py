@@ -24,6 +24,7 @@ class Move(StrEnum):
     READY = "ready"
     NOT_NOW = "notnow"
     DECLINE = "decline"
+    NOT_SAFE = "unsafe"  # "yes, I feel afraid or pressured", in answer to the safety question
     SKIP = "skip"
     GOT_IT = "gotit"
     NOT_QUITE = "notquite"

@@ -98,6 +98,7 @@ class MendBot(commands.Bot):
         self.protocols: dict[str, Protocol] = {}
         self.painter = Painter()
         self._in_flight: set[asyncio.Task[Any]] = set()
+        self._finished = asyncio.Event()  # set once close() has closed everything
         self._background: set[asyncio.Task[Any]] = set()
 
     @property
@@ -236,18 +237,21 @@ class MendBot(commands.Bot):
                 await asyncio.wait(late)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await super().close()
-        self.painter.close()
-        metrics.gateway_connected(False)
-        if self._metrics is not None:
-            await self._metrics.stop()
-            self._metrics = None
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            await super().close()
+            await self.painter.close()
+            metrics.gateway_connected(False)
+            if self._metrics is not None:
+                await self._metrics.stop()
+                self._metrics = None
+            if self._db is not None:
+                await self._db.close()
+                self._db = None
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+            self._finished.set()
 
     async def run_until_closed(self) -> None:
         """Check and open the database, log in, sync commands if they changed since the last sync,
@@ -260,6 +264,7 @@ class MendBot(commands.Bot):
         await self.sync_commands(self.settings.dev_guild_id, force=False)
         self._connecting = True
         await self.connect()
+        await self._finished.wait()  # connect() returns as soon as Discord is closed; the rest follows
 
     async def sync_commands(self, guild_id: int | None = None, *, force: bool = True) -> bool:
         """Sync slash commands to one server (or everywhere); skip when unchanged unless forced."""

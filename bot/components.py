@@ -52,6 +52,14 @@ class Choice(StrEnum):
     NO = "no"
 
 
+class StartChoice(StrEnum):
+    """The answers before a repair starts: start it, not now, or "yes, I feel afraid or pressured"."""
+
+    START = "yes"
+    NOT_NOW = "no"
+    NOT_SAFE = "unsafe"
+
+
 _SNOOZES = {CheckinChoice.SNOOZE_DAY: timedelta(days=1), CheckinChoice.SNOOZE_THREE_DAYS: timedelta(days=3)}
 _CHECKIN_ANSWERS = {
     CheckinChoice.OKAY: CheckinAnswer.OKAY,
@@ -210,16 +218,61 @@ class FollowupButton:
 
 
 @dataclass(frozen=True)
+class FollowupWay:
+    """How someone who just named a commitment wants to be asked about it: by direct message (only
+    if they choose it), or by a neutral note in the thread."""
+
+    rupture_id: int
+    role: Role
+    by_dm: bool
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:askby:{self.rupture_id}:{self.role.value}:{'dm' if self.by_dm else 'thread'}"
+
+
+@dataclass(frozen=True)
 class ConsentButton:
-    """Continue (or not) after reading who can see a private thread."""
+    """The answer to what is asked, privately, before a repair starts: who can read its thread (the
+    first time), whether the opener feels afraid or pressured, and (to lead a parent–child repair)
+    that they are the parent or caregiver."""
 
     partner_id: int
     protocol: str
-    choice: Choice
+    choice: StartChoice
 
     @property
     def custom_id(self) -> str:
         return f"mend:consent:{self.partner_id}:{self.protocol}:{self.choice.value}"
+
+
+@dataclass(frozen=True)
+class SafetyAnswer:
+    """The invited person's private answer to "do you ever feel afraid or pressured?": `READY` for
+    no (the repair starts), `NOT_SAFE` for yes."""
+
+    rupture_id: int
+    at: Position
+    move: Move
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:safe:{self.rupture_id}:{_at(self.at)}:{self.move.value}"
+
+    @property
+    def action(self) -> Press:
+        return Press(self.move, self.at)
+
+
+@dataclass(frozen=True)
+class InvitationDetails:
+    """Everything about an invitation that does not fit on a phone screen, shown privately."""
+
+    rupture_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:about:{self.rupture_id}"
 
 
 @dataclass(frozen=True)
@@ -262,7 +315,10 @@ Component = (
     | LeaveButton
     | CheckinButton
     | FollowupButton
+    | FollowupWay
     | ConsentButton
+    | SafetyAnswer
+    | InvitationDetails
     | EraseButton
     | ShareButton
     | ResourcesButton
@@ -311,10 +367,21 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
         re.compile(rf"mend:followup:(?P<rid>{_ID}):(?P<role>first|second):(?P<what>{_choices(FollowupAnswer)})"),
         lambda m: FollowupButton(int(m["rid"]), Role(m["role"]), FollowupAnswer(m["what"])),
     ),
-    "consent": (
-        re.compile(rf"mend:consent:(?P<who>{_ID}):(?P<protocol>[a-z0-9-]{{1,40}}):(?P<what>yes|no)", re.ASCII),
-        lambda m: ConsentButton(int(m["who"]), m["protocol"], Choice(m["what"])),
+    "askby": (
+        re.compile(rf"mend:askby:(?P<rid>{_ID}):(?P<role>first|second):(?P<what>dm|thread)", re.ASCII),
+        lambda m: FollowupWay(int(m["rid"]), Role(m["role"]), m["what"] == "dm"),
     ),
+    "consent": (
+        re.compile(
+            rf"mend:consent:(?P<who>{_ID}):(?P<protocol>[a-z0-9-]{{1,40}}):(?P<what>{_choices(StartChoice)})", re.ASCII
+        ),
+        lambda m: ConsentButton(int(m["who"]), m["protocol"], StartChoice(m["what"])),
+    ),
+    "safe": (
+        re.compile(rf"mend:safe:(?P<rid>{_ID}):{_AT}:(?P<what>ready|unsafe)", re.ASCII),
+        lambda m: SafetyAnswer(int(m["rid"]), _position(m), Move(m["what"])),
+    ),
+    "about": (re.compile(rf"mend:about:(?P<rid>{_ID})", re.ASCII), lambda m: InvitationDetails(int(m["rid"]))),
     "erase": (
         re.compile(rf"mend:erase:(?P<who>{_ID}):(?P<what>yes|no)", re.ASCII),
         lambda m: EraseButton(int(m["who"]), Choice(m["what"])),
@@ -354,6 +421,8 @@ def matches(message_components: Iterable[str], due: Due, rupture: Rupture, role:
         return CheckinButton(rupture.id, CheckinChoice.OKAY).custom_id in found
     if due is Due.INVITE_REMINDER:
         return invitation_link(rupture) in found
+    if due is Due.INVITATION_END:
+        return True  # while an invitation waits, the ending is the only thing Mend posts in its thread
     if due is Due.PAUSE_END:
         return OfferBreak(rupture.id).custom_id in found  # a prompt posted since the claim
     assert role is not None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.actions import Move
 from bot.protocols import Role
 from bot.rupture import Phase, Position, Rupture, Status
 
@@ -42,10 +43,12 @@ class Ready:
 
 @dataclass(frozen=True)
 class SetAside:
-    """The invitation was answered "not now", or declined; the thread shows both the same way."""
+    """The invitation was answered with anything but "I'm ready": not now, a decline, or "I feel
+    afraid or pressured". Only the person who answered is told anything; the thread shows nothing
+    until the invitation ends by itself, as it would have with no answer."""
 
     role: Role
-    declined: bool
+    answer: Move
 
 
 @dataclass(frozen=True)

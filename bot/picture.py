@@ -113,14 +113,15 @@ class Painter:
         try:
             return await asyncio.get_running_loop().run_in_executor(self._pool, draw, picture)
         except BrokenProcessPool:
-            self.close()  # the worker died (killed, out of memory): the next picture starts a new one
+            await self.close()  # the worker died (killed, out of memory): the next picture starts a new one
             raise
 
-    def close(self) -> None:
-        """Let the worker go, without waiting for it (the event loop must not block)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    async def close(self) -> None:
+        """Stop the worker and wait for it to end, in a thread (the event loop must not block): a
+        worker left behind would keep the process from exiting."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
 def _started_pool() -> ProcessPoolExecutor:

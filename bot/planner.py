@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.components import AcknowledgeButton, EndBreak
+from bot.actions import Move
+from bot.components import AcknowledgeButton, EndBreak, FollowupWay
 from bot.events import (
     Accepted,
     Agreed,
@@ -40,10 +41,10 @@ from bot.events import (
 )
 from bot.plan import Button, Byline, Card, Edit, Plan, Reply, Tone, Undo, pack, word_cards
 from bot.posts import invitation
-from bot.prompts import prompt, retired_invitation_buttons
+from bot.prompts import prompt, retired_invitation_buttons, with_help
 from bot.protocols import Protocol, Role
 from bot.rupture import Phase, Progress, Rupture, Status, current_step, turn
-from bot.wording import common, opening, refusals
+from bot.wording import checkins, common, opening, privacy, refusals
 from bot.wording import turns as words
 
 
@@ -55,6 +56,7 @@ class Actor:
     name: str
     icon_url: str | None = None
     from_private_message: bool = False  # pressed a button in a reply only they could see
+    locale: str = "en-US"  # their Discord client's language, for what is shown to them alone
 
     @property
     def byline(self) -> Byline:
@@ -70,7 +72,7 @@ def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
     for event in change.events:
         cards += _cards(event, change, protocol, actor)
         if isinstance(event, Paused):
-            buttons = (Button.to(EndBreak(rupture.id), words.END_BREAK),)
+            buttons = with_help(Button.to(EndBreak(rupture.id), words.END_BREAK))
     if any(isinstance(e, Closed) and e.outcome is Status.RESOLVED for e in change.events):
         cards.append(Card(words.COMPLETE))
     new_prompt = change.has(NewPrompt) and rupture.status in (Status.ACTIVE, Status.RESOLVED)
@@ -79,7 +81,7 @@ def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
         card, buttons = prompt(rupture, protocol)
         cards.append(card)
     elif named is not None:
-        buttons = (Button.to(AcknowledgeButton(rupture.id, rupture.position, named), words.ACKNOWLEDGE),)
+        buttons = with_help(Button.to(AcknowledgeButton(rupture.id, rupture.position, named), words.ACKNOWLEDGE))
     posts = pack(cards, buttons, carries_prompt=new_prompt, carries_commitment_of=None if new_prompt else named)
     edits = _edits(change, protocol, actor, retire=new_prompt or change.has(Closed))
     return Plan(
@@ -164,16 +166,14 @@ def _line(event: Event, change: Change) -> str | None:
     match event:
         case Ready(role=role):
             return words.ready(person(role))
-        case SetAside():
-            return words.SET_ASIDE
         case Confirmed(role=role, landed=landed):
             return words.confirmed(person(role), landed)
         case Accepted(role=role):
             return words.accepted(person(role))
         case Skipped(role=role, part=Phase.WRITE):
             return words.skipped(person(role))
-        case Left(role=role):
-            return words.left(person(role))
+        case Left():
+            return words.LEFT
         case Paused(until=until):
             return words.paused(until)
         case BreakEnded():
@@ -218,6 +218,13 @@ def _shows_progress(change: Change) -> bool:
 
 def _reply(change: Change, actor: Actor) -> Reply | None:
     """A private word to the person who acted, where the thread alone would not tell them."""
+    if any(isinstance(e, SetAside) and e.answer is Move.NOT_SAFE for e in change.events):
+        return Reply(words.NOT_YOUR_FAULT, cards=(privacy.resources(actor.locale),))
+    named = next((e for e in change.events if isinstance(e, CommitmentNamed)), None)
+    if named is not None:
+        ways = ((True, checkins.BY_DM), (False, checkins.IN_THE_THREAD))
+        buttons = tuple(Button.to(FollowupWay(change.rupture.id, named.role, by_dm), label) for by_dm, label in ways)
+        return Reply(checkins.HOW_TO_ASK, buttons=buttons)
     sentences = (_private_word(event, change, actor) for event in change.events)
     sentence = next((s for s in sentences if s is not None), None)
     return None if sentence is None else Reply(sentence)
@@ -229,8 +236,8 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
     other = rupture.user_id(role.other)
     resolved = change.has(Resolved)
     match event:
-        case SetAside(declined=declined):
-            return words.set_aside_reply(rupture.first.user_id, declined)
+        case SetAside(answer=answer) if rupture.due_at is not None:
+            return words.set_aside_reply(rupture.first.user_id, answer is Move.DECLINE, rupture.due_at)
         case WrotePrivately():
             return words.wrote_privately_reply(other)
         case Agreed() if not change.has(NewPrompt):
@@ -255,8 +262,8 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
 
 
 def _stands(change: Change) -> bool:
-    """Declining and stepping away always work, even when the thread cannot be told."""
-    return any(isinstance(e, Closed) and e.outcome in (Status.DECLINED, Status.LEFT) for e in change.events)
+    """Stepping away always works, even when the thread cannot be told."""
+    return any(isinstance(e, Closed) and e.outcome is Status.LEFT for e in change.events)
 
 
 def _words_of(change: Change, actor: Actor) -> str | None:

@@ -8,45 +8,48 @@ from bot.components import (
     CheckinChoice,
     FollowupAnswer,
     FollowupButton,
+    InvitationDetails,
     LeaveButton,
     LeaveStep,
-    ResourcesButton,
     TurnButton,
     invitation_link,
 )
-from bot.plan import Button, Card, Edit, Plan, Post, Style
-from bot.prompts import prompt
+from bot.plan import Button, Card, Edit, Plan, Post, Style, Tone
+from bot.prompts import prompt, retired_invitation_buttons, with_help
 from bot.protocols import Protocol, Role
 from bot.rupture import Rupture
 from bot.wording import checkins as words
-from bot.wording import opening, privacy
+from bot.wording import opening
 from bot.wording import turns as turn_words
 from bot.wording.common import mention
 
 
-def invitation(rupture: Rupture, protocol: Protocol) -> Post:
-    """The invitation that opens a repair's thread; it pings only the invited person."""
-    text = opening.invitation(
-        rupture.first.user_id, protocol.name, protocol.description, protocol.first_label, protocol.second_label
-    )
+def invitation(rupture: Rupture, protocol: Protocol, *, pings: bool = True) -> Post:
+    """The invitation that opens a repair's thread; it pings only the invited person (or nobody, when
+    they blocked the one inviting: the invitation then looks the same and reaches no one). Its answers
+    look alike, so none is pushed."""
     answers = ((Move.READY, turn_words.READY), (Move.NOT_NOW, turn_words.NOT_NOW), (Move.DECLINE, turn_words.DECLINE))
-    buttons = (
-        *(
-            Button.to(
-                TurnButton(rupture.id, rupture.position, move), label, Style.PRIMARY if index == 0 else Style.SECONDARY
-            )
-            for index, (move, label) in enumerate(answers)
-        ),
+    buttons = with_help(
+        *(Button.to(TurnButton(rupture.id, rupture.position, move), label) for move, label in answers),
+        Button.to(InvitationDetails(rupture.id), opening.INVITATION_DETAILS),
         Button.to(LeaveButton(rupture.id, LeaveStep.ASK), turn_words.WITHDRAW),
-        Button.to(ResourcesButton(), privacy.HELP_AND_SAFETY),
     )
     return Post(
-        (Card(text, title=opening.INVITATION_TITLE),),
+        (Card(opening.invitation(rupture.first.user_id, protocol.name), title=opening.INVITATION_TITLE),),
         buttons,
         content=opening.invitation_content(rupture.second.user_id),
-        pings=True,
+        pings=pings,
         carries_prompt=True,
     )
+
+
+def invitation_ended(rupture: Rupture) -> Plan:
+    """An invitation's set end, the same whatever the invited person did: a neutral line, the
+    invitation's buttons retired (its help stays), the thread archived."""
+    retire = (
+        () if rupture.prompt_message_id is None else (Edit(rupture.prompt_message_id, retired_invitation_buttons()),)
+    )
+    return Plan(posts=(Post((Card(opening.INVITATION_ENDED, tone=Tone.QUIET),)),), edits=retire, archive=True)
 
 
 def checkin(rupture: Rupture) -> Post:
@@ -57,13 +60,15 @@ def checkin(rupture: Rupture) -> Post:
         (CheckinChoice.SNOOZE_THREE_DAYS, words.SNOOZE_THREE_DAYS),
         (CheckinChoice.STOP, words.STOP),
     )
-    buttons = tuple(
-        Button.to(
-            CheckinButton(rupture.id, choice),
-            label,
-            Style.PRIMARY if choice is CheckinChoice.PICK_UP else Style.SECONDARY,
+    buttons = with_help(
+        *(
+            Button.to(
+                CheckinButton(rupture.id, choice),
+                label,
+                Style.PRIMARY if choice is CheckinChoice.PICK_UP else Style.SECONDARY,
+            )
+            for choice, label in choices
         )
-        for choice, label in choices
     )
     return Post(
         (Card(words.CHECKIN, title=words.CHECKIN_TITLE),),
@@ -74,12 +79,11 @@ def checkin(rupture: Rupture) -> Post:
 
 
 def reminder(rupture: Rupture) -> Post:
-    """The invitation's one gentle reminder, to the invited person only."""
+    """The invitation's one gentle reminder, by direct message to the invited person only (nothing in
+    the thread, so the one who invited sees the same whether it was sent or not)."""
     return Post(
         (Card(words.reminder(rupture.first.user_id), title=words.REMINDER_TITLE),),
         (Button.link(words.SEE_INVITATION, invitation_link(rupture)),),
-        content=mention(rupture.second.user_id),
-        pings=True,
     )
 
 

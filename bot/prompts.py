@@ -52,12 +52,17 @@ def prompt(rupture: Rupture, protocol: Protocol) -> tuple[Card, tuple[Button, ..
             Button.to(OfferBreak(rupture.id), words.TAKE_A_BREAK),
             Button.to(LeaveButton(rupture.id, LeaveStep.ASK), words.STEP_AWAY),
         ]
-    return Card(text, title=title), tuple(buttons)
+    return Card(text, title=title), with_help(*buttons)
+
+
+def with_help(*buttons: Button) -> tuple[Button, ...]:
+    """A message's buttons and, last, the private *Help and safety* that every prompt carries."""
+    return (*buttons, Button.to(ResourcesButton(), privacy.HELP_AND_SAFETY))
 
 
 def retired_invitation_buttons() -> tuple[Button, ...]:
     """What stays on an answered invitation: its help-and-safety button."""
-    return (Button.to(ResourcesButton(), privacy.HELP_AND_SAFETY),)
+    return with_help()
 
 
 def writer_form(rupture: Rupture, protocol: Protocol) -> Form:
@@ -81,7 +86,7 @@ def _component(rupture: Rupture, move: Move | None) -> TurnButton | WriteButton:
 
 
 def _progress(rupture: Rupture, done: Callable[[Seat], bool], verb: str) -> str:
-    return words.progress([(seat.user_id, done(seat)) for seat in (rupture.first, rupture.second)], verb)
+    return words.progress(sum(done(seat) for seat in (rupture.first, rupture.second)), verb)
 
 
 def _has_answered(seat: Seat) -> bool:

@@ -71,9 +71,10 @@ class Protocol:
     key: str
     name: str
     description: str
-    first_label: str
+    first_label: str  # what the one who starts it is called, where the roles differ ("the parent")
     second_label: str
     steps: tuple[Step, ...]
+    parent_led: bool = False  # led by a parent or caregiver, who confirms that they are one before starting
 
 
 class ProtocolError(Exception):
@@ -105,9 +106,10 @@ def _load_file(path: Path) -> Protocol:
         key=path.stem,
         name=reader.text("name", limit=60),
         description=reader.text("description", limit=PROMPT_LIMIT),
-        first_label=_Reader(f"{path.name}: roles", roles).text("first", default="the one who asked"),
-        second_label=_Reader(f"{path.name}: roles", roles).text("second", default="their partner"),
+        first_label=_Reader(f"{path.name}: roles", roles).text("first", default=""),
+        second_label=_Reader(f"{path.name}: roles", roles).text("second", default=""),
         steps=tuple(steps),
+        parent_led=reader.flag("parent_led"),
     )
 
 

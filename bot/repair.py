@@ -62,6 +62,9 @@ from bot.schedule import schedule_next
 
 MAX_PAUSE = timedelta(hours=24)
 MIN_PAUSE = timedelta(minutes=20)
+# After an invitation ends unaccepted, the same person may not invite the same person again for this
+# long (whatever the reason it ended, which they are never told).
+CALM_AFTER_INVITATION = timedelta(hours=24)
 BREAK_LENGTHS = (MIN_PAUSE, timedelta(hours=1), timedelta(hours=4), MAX_PAUSE)  # what a break offers
 
 _SPEAKING = (Phase.WRITE, Phase.MIRROR, Phase.VALIDATE, Phase.RESPOND)
@@ -69,6 +72,7 @@ _PHASES_OF_MOVE: dict[Move, tuple[Phase, ...]] = {
     Move.READY: (Phase.INVITATION,),
     Move.NOT_NOW: (Phase.INVITATION,),
     Move.DECLINE: (Phase.INVITATION,),
+    Move.NOT_SAFE: (Phase.INVITATION,),
     Move.SKIP: (Phase.WRITE, Phase.COMMITMENTS),
     Move.GOT_IT: (Phase.CONFIRM,),
     Move.NOT_QUITE: (Phase.CONFIRM,),
@@ -110,9 +114,19 @@ def can(rupture: Rupture, protocol: Protocol, actor: int, action: Action, now: d
     return decision if isinstance(decision, Refusal) else None
 
 
-def invitation(guild_id: int, protocol: str, opener: int, partner: int, now: datetime) -> Rupture:
-    """A new rupture: the opener has invited the partner, and nothing else has happened yet."""
-    return schedule_next(Rupture(0, guild_id, None, protocol, Status.INVITED, Seat(opener), Seat(partner), now, now))
+def invitation(
+    guild_id: int, protocol: str, opener: int, partner: int, now: datetime, unwanted: bool = False
+) -> Rupture:
+    """A new rupture: the opener has invited the partner, and nothing else has happened yet. An
+    `unwanted` one (the partner blocked the opener) is never recalled to the partner: it waits out
+    its time exactly as an invitation answered "not now" does."""
+    invited = Rupture(0, guild_id, None, protocol, Status.INVITED, Seat(opener), Seat(partner), now, now)
+    return schedule_next(replace(invited, invite_reminded=unwanted))
+
+
+def invitation_ended(rupture: Rupture, now: datetime) -> Rupture:
+    """An invitation nobody accepted, at its set end: over, and nothing more is due."""
+    return replace(rupture, status=Status.ENDED, phase=Phase.CLOSED, due_at=None, due=None, updated_at=now)
 
 
 def thread_gone(rupture: Rupture) -> Rupture:
@@ -170,16 +184,20 @@ def _phases_of(action: Press | Write | Acknowledge) -> tuple[Phase, ...]:
 def _answer_invitation(rupture: Rupture, protocol: Protocol, role: Role, move: Move, now: datetime) -> Decision:
     if role is not Role.SECOND:
         return Refusal(RefusalReason.NOT_FOR_YOU)
-    if move is Move.NOT_NOW:
-        waiting = replace(rupture, updated_at=now, invite_reminded=True)
-        return Change(rupture, waiting, (SetAside(role, declined=False),))
-    if move is Move.DECLINE:
-        closed = replace(rupture, status=Status.DECLINED, phase=Phase.CLOSED, updated_at=now)
-        return Change(rupture, closed, (SetAside(role, declined=True), Closed(Status.DECLINED)))
-    return _moved(replace(rupture, status=Status.ACTIVE, updated_at=now), protocol, 0, Ready(role))
+    if move is Move.READY:
+        return _moved(replace(rupture, status=Status.ACTIVE, updated_at=now), protocol, 0, Ready(role))
+    return _set_aside(rupture, move)
+
+
+def _set_aside(rupture: Rupture, answer: Move) -> Change:
+    """Any answer to an invitation but "I'm ready" only stops the reminder: the invitation ends at its
+    set time all the same, so the one who invited cannot tell an answer from none, nor one from another."""
+    return Change(rupture, replace(rupture, invite_reminded=True), (SetAside(Role.SECOND, answer),))
 
 
 def _leave(rupture: Rupture, role: Role, now: datetime) -> Decision:
+    if rupture.status is Status.INVITED and role is Role.SECOND:
+        return _set_aside(rupture, Move.DECLINE)  # the invited person stepping away is a decline
     closed = replace(rupture, status=Status.LEFT, phase=Phase.CLOSED, updated_at=now, paused_until=None)
     return Change(rupture, closed, (Left(role), Closed(Status.LEFT)))
 

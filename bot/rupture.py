@@ -17,7 +17,8 @@ class Status(StrEnum):
     INVITED = "invited"
     ACTIVE = "active"
     RESOLVED = "resolved"
-    DECLINED = "declined"
+    ENDED = "ended"  # the invitation ran its time without a yes (whatever the reason, which is kept nowhere)
+    DECLINED = "declined"  # how an unaccepted invitation ended before the invitation had a fixed time
     LEFT = "left"
     GONE = "gone"
     ERASED = "erased"
@@ -76,6 +77,7 @@ class Due(StrEnum):
 
     CHECKIN = "checkin"
     INVITE_REMINDER = "reminder"
+    INVITATION_END = "invitation_end"
     PAUSE_END = "pause_end"
     FOLLOWUP = "followup"
 
@@ -90,6 +92,7 @@ class Seat:
     commitment_message_id: int | None = None
     okay: bool = False
     followup: FollowUp = FollowUp.NONE
+    followup_by_dm: bool = False  # they chose to be asked about their commitment by direct message
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ UTC_ZONE = ZoneInfo("UTC")
 DEFAULT_QUIET_START = time(21, 0)
 DEFAULT_QUIET_END = time(9, 0)
 INVITE_REMINDER_AFTER = timedelta(days=1)
+# An invitation that is not accepted ends this long after it was made, whatever the invited person
+# did (not now, decline, a block, saying it is not safe, or nothing): the one who invited sees the
+# same ending at the same moment, so they cannot tell which it was.
+INVITATION_LASTS = timedelta(days=2)
 FOLLOWUP_AFTER = timedelta(days=3)
 _MAX_SHIFTS = 8
 
@@ -44,6 +48,8 @@ def schedule_next(rupture: Rupture, cadence: Cadence = DEFAULT_CADENCE) -> Ruptu
     due: Due | None = None
     if rupture.status is Status.INVITED and not rupture.invite_reminded:
         due_at, due = rupture.created_at + INVITE_REMINDER_AFTER, Due.INVITE_REMINDER
+    elif rupture.status is Status.INVITED:
+        due_at, due = rupture.created_at + INVITATION_LASTS, Due.INVITATION_END
     elif rupture.status is Status.ACTIVE and rupture.paused_until is not None:
         due_at, due = rupture.paused_until, Due.PAUSE_END
     elif rupture.status is Status.ACTIVE and not rupture.checkins_stopped and cadence:
@@ -116,8 +122,8 @@ def checkin_sent(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
 
 
 def reminder_sent(rupture: Rupture) -> Rupture:
-    """The invitation's one gentle reminder has gone; nothing more is due."""
-    return replace(rupture, invite_reminded=True, due_at=None, due=None)
+    """The invitation's one gentle reminder has gone; what is due next is its end."""
+    return schedule_next(replace(rupture, invite_reminded=True))
 
 
 def break_over(rupture: Rupture, cadence: Cadence, now: datetime) -> Rupture:
@@ -133,13 +139,18 @@ def followup_asked(rupture: Rupture, role: Role) -> Rupture:
     return replace(asked, due_at=None, due=None)
 
 
+def followup_way_chosen(rupture: Rupture, role: Role, by_dm: bool) -> Rupture:
+    """Whether `role` is asked about their commitment by direct message (their choice) or in the thread."""
+    return rupture.with_seat(role, replace(rupture.seat(role), followup_by_dm=by_dm))
+
+
 def followup_answered(rupture: Rupture, role: Role) -> Rupture:
     return rupture.with_seat(role, replace(rupture.seat(role), followup=FollowUp.ANSWERED))
 
 
 def still_due(rupture: Rupture, due: Due) -> bool:
     """Whether a claimed item still applies to the rupture as it is now."""
-    if due is Due.INVITE_REMINDER:
+    if due in (Due.INVITE_REMINDER, Due.INVITATION_END):
         return rupture.status is Status.INVITED
     if due is Due.FOLLOWUP:
         return rupture.status is Status.RESOLVED

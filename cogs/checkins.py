@@ -24,11 +24,11 @@ from bot import components, metrics, posts
 from bot.actions import Cadence
 from bot.app import Interaction, MendBot
 from bot.clock import to_timestamp
-from bot.components import FollowupAnswer, FollowupButton
+from bot.components import FollowupAnswer, FollowupButton, FollowupWay
 from bot.events import Change
 from bot.plan import Reply
 from bot.protocols import Role
-from bot.repair import thread_gone
+from bot.repair import invitation_ended, thread_gone
 from bot.retry import compare_and_set
 from bot.rupture import Due, FollowUp, Rupture
 from bot.schedule import (
@@ -40,6 +40,7 @@ from bot.schedule import (
     checkin_sent,
     followup_answered,
     followup_asked,
+    followup_way_chosen,
     reminder_sent,
     still_due,
     waking_moment,
@@ -47,7 +48,7 @@ from bot.schedule import (
 from bot.wording import checkins as words
 from bot.wording import refusals
 from cogs.ui import executor, render
-from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, is_code, partial_thread
+from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, archive_quietly, is_code, partial_thread
 from cogs.ui.executor import show_all_unshown
 
 log = logging.getLogger(__name__)
@@ -63,29 +64,49 @@ HISTORY_LOOKED_AT = 50
 async def answer_followup(interaction: Interaction, button: FollowupButton) -> None:
     """The private question about a commitment: show it, or take its answer (only Mend keeps that
     an answer came, never which)."""
-    db = interaction.client.db
-    rupture = await db.rupture(button.rupture_id)
-    if rupture is not None and interaction.guild_id not in (None, rupture.guild_id):
-        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))  # a button copied elsewhere
-        return
-    if rupture is None or rupture.user_id(button.role) != interaction.user.id:
-        owner = rupture.user_id(button.role) if rupture else None
-        await executor.answer(interaction, Reply(words.not_your_question(owner)))
+    rupture = await _own_question(interaction, button.rupture_id, button.role)
+    if rupture is None:
         return
     if button.answer is FollowupAnswer.ASK:
         question = words.followup_question(posts.followup_link(rupture, button.role))
         await executor.answer(interaction, Reply(question, buttons=posts.followup_answers(rupture, button.role)))
         return
+    await _record(interaction, button.rupture_id, lambda current: followup_answered(current, button.role))
+    await executor.Responder.of(interaction).replace_with(Reply(words.followup_thanks(button.answer.value)))
 
-    async def record() -> bool | None:
-        current = await db.rupture(button.rupture_id)
-        if current is None or current.seat(button.role).followup is FollowUp.ANSWERED:
+
+async def choose_followup_way(interaction: Interaction, button: FollowupWay) -> None:
+    """Right after naming a commitment: be asked about it by direct message, or in the thread."""
+    if await _own_question(interaction, button.rupture_id, button.role) is None:
+        return
+    await _record(interaction, button.rupture_id, lambda now: followup_way_chosen(now, button.role, button.by_dm))
+    await executor.Responder.of(interaction).replace_with(Reply(words.asked_by(button.by_dm)))
+
+
+async def _own_question(interaction: Interaction, rupture_id: int, role: Role) -> Rupture | None:
+    """The rupture, if the question about `role`'s commitment is this person's; otherwise say why not."""
+    rupture = await interaction.client.db.rupture(rupture_id)
+    if rupture is not None and interaction.guild_id not in (None, rupture.guild_id):
+        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))  # a button copied elsewhere
+        return None
+    if rupture is None or rupture.user_id(role) != interaction.user.id:
+        owner = rupture.user_id(role) if rupture else None
+        await executor.answer(interaction, Reply(words.not_your_question(owner)))
+        return None
+    return rupture
+
+
+async def _record(interaction: Interaction, rupture_id: int, change: Callable[[Rupture], Rupture]) -> None:
+    """Save a private change to one person's seat, with compare-and-set (nothing to save: nothing)."""
+    db = interaction.client.db
+
+    async def attempt() -> bool | None:
+        current = await db.rupture(rupture_id)
+        if current is None or change(current) == current:
             return True
-        return await db.save(Change(current, followup_answered(current, button.role))) is not None or None
+        return await db.save(Change(current, change(current))) is not None or None
 
-    await compare_and_set(record)
-    thanks = words.followup_thanks(button.answer.value)
-    await executor.Responder.of(interaction).update(content=thanks, embed=None, view=None)
+    await compare_and_set(attempt)
 
 
 class Checkins(commands.Cog):
@@ -172,13 +193,16 @@ class Checkins(commands.Cog):
             return Handled(claim, Outcome.SUPERSEDED)  # someone acted since the claim: look again next time
         if claim.due is Due.FOLLOWUP:
             return Handled(claim, Outcome.SENT, await self._follow_up(rupture, claim))
+        if claim.due is Due.INVITE_REMINDER:
+            await self._remind(rupture, claim)
+            return Handled(claim, Outcome.SENT, reminder_sent(rupture))
         thread = partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id)
         if claim.attempt == 1 or not await self._sent_already(thread, claim, _is(claim.due, rupture)):
             rupture = await self._send(thread, rupture, claim)
         if claim.due is Due.CHECKIN:
             recorded = checkin_sent(rupture, cadence, now)
-        elif claim.due is Due.INVITE_REMINDER:
-            recorded = reminder_sent(rupture)
+        elif claim.due is Due.INVITATION_END:
+            recorded = invitation_ended(rupture, now)
         else:
             recorded = break_over(rupture, cadence, now)
         return Handled(claim, Outcome.SENT, recorded)
@@ -189,17 +213,32 @@ class Checkins(commands.Cog):
         if claim.due is Due.CHECKIN:
             await executor.post(thread, (posts.checkin(rupture),), nonce=nonce)
             return rupture
-        if claim.due is Due.INVITE_REMINDER:
-            await executor.post(thread, (posts.reminder(rupture),), nonce=nonce)
-            return rupture
-        plan = posts.break_over(rupture, self.bot.protocols[rupture.protocol])
+        if claim.due is Due.INVITATION_END:
+            plan = posts.invitation_ended(rupture)
+        else:
+            plan = posts.break_over(rupture, self.bot.protocols[rupture.protocol])
         [message] = await executor.post(thread, plan.posts, nonce=nonce)
         for edit in plan.edits:
             try:
-                await thread.get_partial_message(edit.message_id).edit(view=None)
+                await thread.get_partial_message(edit.message_id).edit(view=render.view(edit.buttons))
             except DISCORD_FAILURES as error:
                 log.warning("Could not retire the old prompt of rupture %s: %s", rupture.id, error)
+        if plan.archive:
+            await archive_quietly(self.bot, thread.id)
         return replace(rupture, prompt_message_id=message.id)
+
+    async def _remind(self, rupture: Rupture, claim: Claim) -> None:
+        """The invitation's one reminder, by direct message to the invited person; if their direct
+        messages are closed there is none (the thread shows nothing either way)."""
+        assert rupture.second.user_id is not None
+        dm = await self._dm(rupture.second.user_id)
+        if claim.attempt > 1 and await self._sent_already(dm, claim, _is(claim.due, rupture)):
+            return
+        try:
+            await executor.post(dm, (posts.reminder(rupture),), nonce=_nonce(rupture.id, claim.due_at))
+        except discord.Forbidden as error:
+            if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):
+                raise
 
     async def _follow_up(self, rupture: Rupture, claim: Claim) -> Rupture:
         """Ask each person with a named commitment, privately, whether it happened."""
@@ -213,21 +252,24 @@ class Checkins(commands.Cog):
         return rupture
 
     async def _ask(self, rupture: Rupture, role: Role, user_id: int, claim: Claim) -> None:
+        """By direct message if they chose it when naming the commitment (and their DMs are open);
+        otherwise a neutral note in the thread. The answer itself always stays private."""
         nonce = _nonce(rupture.id, claim.due_at, role)
-        try:
-            await executor.post(await self._dm(user_id), (posts.followup_by_dm(rupture, role),), nonce=nonce)
-        except discord.Forbidden as error:
-            if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):
-                raise
-            # Their DMs are closed: ask in the thread, neutrally; the answer itself stays private.
-            thread = partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id)
-            await executor.post(thread, (posts.followup_in_thread(rupture, role),), nonce=nonce)
+        if rupture.seat(role).followup_by_dm:
+            try:
+                await executor.post(await self._dm(user_id), (posts.followup_by_dm(rupture, role),), nonce=nonce)
+                return
+            except discord.Forbidden as error:
+                if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):
+                    raise
+        thread = partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id)
+        await executor.post(thread, (posts.followup_in_thread(rupture, role),), nonce=nonce)
 
     async def _asked_already(self, rupture: Rupture, role: Role, claim: Claim) -> bool:
         asked = _is(Due.FOLLOWUP, rupture, role)
         user_id = rupture.user_id(role)
         assert user_id is not None
-        if await self._sent_already(await self._dm(user_id), claim, asked):
+        if rupture.seat(role).followup_by_dm and await self._sent_already(await self._dm(user_id), claim, asked):
             return True
         return await self._sent_already(
             partial_thread(self.bot, rupture.thread_id or 0, rupture.guild_id), claim, asked

@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot import components, metrics
+from bot.actions import Move
 from bot.app import Interaction, MendBot
 from bot.components import (
     AcknowledgeButton,
@@ -23,9 +24,12 @@ from bot.components import (
     EndBreak,
     EraseButton,
     FollowupButton,
+    FollowupWay,
+    InvitationDetails,
     LeaveButton,
     OfferBreak,
     ResourcesButton,
+    SafetyAnswer,
     ShareButton,
     TakeBreak,
     TurnButton,
@@ -41,8 +45,12 @@ from cogs.ui import executor
 async def dispatch(interaction: Interaction, component: Component | None) -> None:
     """Hand a pressed button or a sent form to what handles it."""
     match component:
-        case TurnButton() | AcknowledgeButton() | TakeBreak() | EndBreak() | CheckinButton():
+        case TurnButton(move=Move.READY):
+            await turns.ask_if_safe(interaction, component)
+        case TurnButton() | SafetyAnswer() | AcknowledgeButton() | TakeBreak() | EndBreak() | CheckinButton():
             await turns.act(interaction, component.rupture_id, component.action)
+        case InvitationDetails():
+            await turns.show_invitation_details(interaction, component.rupture_id)
         case WriteButton():
             await turns.open_form(interaction, component)
         case WriteForm():
@@ -53,6 +61,8 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await turns.leave(interaction, component)
         case FollowupButton():
             await checkins.answer_followup(interaction, component)
+        case FollowupWay():
+            await checkins.choose_followup_way(interaction, component)
         case ConsentButton():
             await repair.consent(interaction, component)
         case EraseButton():

@@ -30,7 +30,7 @@ EXPORT_FILE = "mend-data.json"
 
 
 async def show_resources(interaction: Interaction) -> None:
-    await executor.answer(interaction, Reply(cards=(words.resources(),)))
+    await executor.answer(interaction, Reply(cards=(words.resources(str(interaction.locale)),)))
 
 
 async def erase(interaction: Interaction, button: EraseButton) -> None:

@@ -10,15 +10,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Interaction, MendBot
-from bot.components import CheckinButton, CheckinChoice, Choice, ConsentButton
+from bot.components import CheckinButton, CheckinChoice, ConsentButton, StartChoice
 from bot.plan import Button, Card, Field, Reply, Style
 from bot.planner import standing
 from bot.posts import invitation as invitation_post
-from bot.repair import invitation
+from bot.repair import CALM_AFTER_INVITATION, invitation
 from bot.rupture import Rupture
 from bot.servers import DEFAULT_PROTOCOL, GuildSettings
 from bot.wording import opening
 from bot.wording.common import problem
+from bot.wording.privacy import resources
 from cogs import turns
 from cogs.history import show as show_history
 from cogs.ui import executor
@@ -71,18 +72,20 @@ class RepairCommands(commands.GroupCog, group_name="repair", group_description="
     ) -> None:
         key = protocol or (await self.bot.db.guild_settings(interaction.guild_id or 0)).default_protocol
         key = key or DEFAULT_PROTOCOL
-        if await self.bot.db.has_consented(interaction.user.id):
-            await open_repair(interaction, partner, key, topic)
-            return
         where = await preflight(interaction, partner, key)
         if isinstance(where, str):
             await executor.answer(interaction, Reply(where))
             return
-        card = opening.consent(partner.id, self.bot.protocols[key].name, topic)
-        choices = (
-            Button.to(ConsentButton(partner.id, key, Choice.YES), opening.CONTINUE, Style.PRIMARY),
-            Button.to(ConsentButton(partner.id, key, Choice.NO), opening.NOT_NOW),
+        way = self.bot.protocols[key]
+        first_time = not await self.bot.db.has_consented(interaction.user.id)
+        card = opening.consent(partner.id, way.name, topic, first_time=first_time, parent_led=way.parent_led)
+        start_label = opening.START_AS_PARENT if way.parent_led else opening.START
+        answers = (
+            (StartChoice.START, start_label),
+            (StartChoice.NOT_SAFE, opening.NOT_SAFE),
+            (StartChoice.NOT_NOW, opening.NOT_NOW),
         )
+        choices = tuple(Button.to(ConsentButton(partner.id, key, choice), label) for choice, label in answers)
         await executor.answer(interaction, Reply(cards=(card,), buttons=choices))
 
     @start.autocomplete("protocol")
@@ -140,9 +143,14 @@ def protocol_choices(bot: MendBot, typed: str) -> list[app_commands.Choice[str]]
 
 
 async def consent(interaction: Interaction, button: ConsentButton) -> None:
-    """Continue (or not) after reading who can see a private thread; the topic rides in the message."""
-    if button.choice is Choice.NO:
-        await executor.Responder.of(interaction).update(content=opening.NOTHING_STARTED, embed=None, view=None)
+    """The answer to what is asked before a repair starts (the topic rides in the message). "Yes, I
+    feel afraid or pressured" starts nothing, records nothing, and shows help, to them alone."""
+    responder = executor.Responder.of(interaction)
+    if button.choice is StartChoice.NOT_NOW:
+        await responder.replace_with(Reply(opening.NOTHING_STARTED))
+        return
+    if button.choice is StartChoice.NOT_SAFE:
+        await responder.replace_with(Reply(opening.NOT_YOUR_FAULT, cards=(resources(str(interaction.locale)),)))
         return
     guild = interaction.guild
     if guild is None:
@@ -205,9 +213,10 @@ async def preflight(
         return opening.needs_role(role)
     if role is not None and partner.get_role(role) is None:
         return opening.partner_lacks_role(partner.id, role)
-    if await bot.db.blocks_invites(partner.id, interaction.user.id):
-        return opening.NOT_RIGHT_NOW
-    existing = await bot.db.open_rupture_between(interaction.guild_id or 0, interaction.user.id, partner.id)
+    guild_id, now = interaction.guild_id or 0, bot.clock.now()
+    if await bot.db.invitation_ended_since(guild_id, interaction.user.id, partner.id, now - CALM_AFTER_INVITATION):
+        return opening.CALM_BEFORE_INVITING_AGAIN
+    existing = await bot.db.open_rupture_between(guild_id, interaction.user.id, partner.id)
     if existing is not None and existing.thread_id is not None:
         return opening.already_open(existing.thread_id)
     channel = repair_channel(interaction, settings)
@@ -234,7 +243,8 @@ def repair_channel(interaction: Interaction, settings: GuildSettings) -> discord
 async def open_repair(
     interaction: Interaction, partner: discord.Member | discord.User, protocol_key: str, topic: str | None
 ) -> None:
-    """Reserve the rupture, open the private thread, add both people and post the invitation."""
+    """Reserve the rupture, open the private thread (named by the topic, if given, else neutrally),
+    add both people and post the invitation."""
     channel = await preflight(interaction, partner, protocol_key)
     if isinstance(channel, str):
         await _tell(interaction, channel)
@@ -242,12 +252,13 @@ async def open_repair(
     bot = interaction.client
     assert isinstance(partner, discord.Member) and interaction.guild is not None
     await executor.defer(interaction)
-    draft = invitation(interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now())
+    unwanted = await bot.db.blocks_invites(partner.id, interaction.user.id)
+    draft = invitation(interaction.guild.id, protocol_key, interaction.user.id, partner.id, bot.clock.now(), unwanted)
     rupture = await bot.db.reserve_rupture(draft)
     if rupture is None:
         await _tell(interaction, opening.ALREADY_OPEN)
         return
-    name = topic or opening.thread_name(interaction.user.display_name, partner.display_name)
+    name = topic or opening.thread_name(f"{rupture.id:04x}")
     thread: discord.Thread | None = None
     try:
         thread = await channel.create_thread(
@@ -272,13 +283,19 @@ async def open_repair(
 
 async def welcome(bot: MendBot, rupture: Rupture) -> None:
     """Add both people to the rupture's thread and post the invitation there, then note it. Safe to
-    repeat: finishing an opening that Mend stopped in the middle of is the same steps."""
+    repeat: finishing an opening that Mend stopped in the middle of is the same steps.
+
+    If the invited person blocked the one inviting, the invitation is posted all the same but pings
+    nobody, and is never recalled to them: it ends by itself like any unanswered one, so the one
+    inviting sees exactly what they would otherwise (the thread, its members, its timing).
+    """
     assert rupture.thread_id is not None
     for person in (rupture.first.user_id, rupture.second.user_id):
         if person is not None:
             await bot.http.add_user_to_thread(rupture.thread_id, person)
     thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)
-    invitation = invitation_post(rupture, bot.protocols[rupture.protocol])
+    # A new invitation that is never to be recalled to the invited person is an unwanted one.
+    invitation = invitation_post(rupture, bot.protocols[rupture.protocol], pings=not rupture.invite_reminded)
     [message] = await executor.post(thread, (invitation,), nonce=f"i{rupture.id:x}")
     await bot.db.shown(rupture.id, rupture.version, prompt=message.id)
 
@@ -287,7 +304,7 @@ async def _tell(interaction: Interaction, sentence: str) -> None:
     """Answer the person who is opening a repair: in the consent message if that's where they are."""
     responder = executor.Responder.of(interaction)
     if interaction.type is discord.InteractionType.component and responder.answered:
-        await responder.update(content=sentence, embed=None, view=None)
+        await responder.replace_with(Reply(sentence))
     else:
         await executor.answer(interaction, Reply(sentence))
 

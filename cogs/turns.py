@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.actions import Action, Leave, Pause, Write, says_something
+import discord
+
+from bot.actions import Acknowledge, Action, Leave, Move, Pause, Write, says_something
 from bot.app import Interaction
-from bot.components import LeaveButton, LeaveStep, TakeBreak, WriteButton, WriteForm
+from bot.components import LeaveButton, LeaveStep, SafetyAnswer, TakeBreak, TurnButton, WriteButton, WriteForm
 from bot.events import Refusal
 from bot.outbox import to_text
-from bot.plan import Button, Reply, Style
+from bot.plan import Button, Card, Reply, Style
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.prompts import writer_form
 from bot.protocols import Protocol
@@ -23,7 +25,7 @@ from bot.repair import BREAK_LENGTHS, can, decide
 from bot.retry import compare_and_set
 from bot.rupture import Rupture
 from bot.storage.ruptures import Outgoing
-from bot.wording import common, refusals
+from bot.wording import common, opening, refusals
 from bot.wording import turns as words
 from cogs.ui import executor, render
 
@@ -41,6 +43,7 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         if loaded is None:
             return True
         rupture, protocol = loaded
+        rupture = pressed_on(rupture, action, interaction.message)
         context = await bot.db.context_for(rupture, bot.clock.now())
         decision = decide(rupture, protocol, interaction.user.id, action, context)
         if isinstance(decision, Refusal):
@@ -58,6 +61,18 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
 
     if await compare_and_set(attempt) is None:
         await executor.answer(interaction, Reply(words.SEVERAL_PRESSES, words=written))
+
+
+def pressed_on(rupture: Rupture, action: Action, message: discord.Message | None) -> Rupture:
+    """The rupture, knowing that the message pressed on carries what was pressed: a button for where
+    the repair stands is on its current prompt, an acknowledgement is on the commitment. (The ids
+    Mend noted when it posted them may not be saved yet when a quick press arrives.)"""
+    at = getattr(action, "at", None)
+    if message is None or message.flags.ephemeral or at is None or at != rupture.position:
+        return rupture
+    if isinstance(action, Acknowledge):
+        return rupture.with_seat(action.whose, replace(rupture.seat(action.whose), commitment_message_id=message.id))
+    return replace(rupture, prompt_message_id=message.id)
 
 
 async def load(interaction: Interaction, rupture_id: int) -> tuple[Rupture, Protocol] | None:
@@ -86,6 +101,31 @@ async def permitted(interaction: Interaction, rupture_id: int, action: Action) -
         await executor.perform(interaction, plan_refusal(rupture, protocol, refusal))
         return None
     return loaded
+
+
+async def ask_if_safe(interaction: Interaction, button: TurnButton) -> None:
+    """Before "I'm ready": ask the invited person, privately, whether they feel afraid or pressured."""
+    loaded = await permitted(interaction, button.rupture_id, button.action)
+    if loaded is None:
+        return
+    rupture, _ = loaded
+    answers = ((Move.READY, opening.READY_TO_START), (Move.NOT_SAFE, opening.NOT_SAFE))
+    buttons = tuple(Button.to(SafetyAnswer(rupture.id, button.at, move), label) for move, label in answers)
+    await executor.answer(interaction, Reply(opening.safety_check(rupture.first.user_id), buttons=buttons))
+
+
+async def show_invitation_details(interaction: Interaction, rupture_id: int) -> None:
+    """The whole of an invitation (the way of repairing, who is who, breaks, privacy), privately."""
+    loaded = await load(interaction, rupture_id)
+    if loaded is None:
+        return
+    rupture, protocol = loaded
+    if rupture.role_of(interaction.user.id) is None:
+        await executor.answer(interaction, Reply(refusals.outsider(rupture.first.user_id, rupture.second.user_id)))
+        return
+    roles = (protocol.first_label, protocol.second_label) if protocol.first_label else None
+    details = opening.invitation_details(rupture.first.user_id, protocol.description, roles)
+    await executor.answer(interaction, Reply(cards=(Card(details, title=protocol.name),)))
 
 
 async def open_form(interaction: Interaction, button: WriteButton) -> None:
@@ -136,7 +176,7 @@ async def leave(interaction: Interaction, button: LeaveButton) -> None:
     elif button.step is LeaveStep.CONFIRM:
         await act(interaction, button.rupture_id, button.action)
     else:
-        await executor.Responder.of(interaction).update(content=words.STAYING, view=None)
+        await executor.Responder.of(interaction).replace_with(Reply(words.STAYING))
 
 
 def actor_of(interaction: Interaction) -> Actor:
@@ -146,4 +186,5 @@ def actor_of(interaction: Interaction) -> Actor:
         interaction.user.display_name,
         interaction.user.display_avatar.url,
         from_private_message=bool(message is not None and message.flags.ephemeral),
+        locale=str(interaction.locale),
     )

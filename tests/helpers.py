@@ -83,6 +83,12 @@ class World:
             person("otherbot", bot=True),
         )
 
+    def person(self, name: str, *, locale: str = "en-US") -> Person:
+        """Someone new who joins the server (their Discord set to `locale`)."""
+        user = self.standin.add_user(name)
+        self.standin.join(self.guild, user)
+        return Person(self.standin, self.application, user, self.guild, locale=locale)
+
     def moderator_role(self) -> int:
         return self.standin.add_role(self.guild, "Moderators", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS).id
 

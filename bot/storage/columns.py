@@ -66,6 +66,7 @@ def _seat_columns(seat: str) -> tuple[Column, ...]:
         Column(f"{seat}_commitment_message_id", f"{seat}.commitment_message_id"),
         Column(f"{seat}_okay", f"{seat}.okay", FLAG),
         Column(f"{seat}_followup", f"{seat}.followup", _enum(FollowUp), swept=True),
+        Column(f"{seat}_followup_dm", f"{seat}.followup_by_dm", FLAG),
     )
 
 
@@ -74,13 +75,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("guild_id", "guild_id", changes=False),
     Column("thread_id", "thread_id", changes=False),
     Column("protocol", "protocol", changes=False),
-    Column("status", "status", _enum(Status)),
+    Column("status", "status", _enum(Status), swept=True),
     *_seat_columns("first"),
     *_seat_columns("second"),
     Column("created_at", "created_at", MOMENT, changes=False),
     Column("updated_at", "updated_at", MOMENT, swept=True),
     Column("step", "step"),
-    Column("phase", "phase", _enum(Phase)),
+    Column("phase", "phase", _enum(Phase), swept=True),
     Column("round", "round"),
     Column("paused_until", "paused_until", MAYBE_MOMENT, swept=True),
     Column("paused_by", "paused_by", _enum(Role, optional=True), swept=True),

@@ -1,8 +1,10 @@
-"""One SQLite connection (through aiosqlite), its settings, and units of work on it.
+"""Two SQLite connections (through aiosqlite), their settings, and units of work on them.
 
-Every unit of work runs under one lock, so concurrent tasks never interleave statements on the
-shared connection. A single statement is atomic on its own (the connection autocommits); several
-go in a `transaction()`, which takes SQLite's write lock at its start.
+One connection writes; every unit of work on it runs under one lock, so concurrent tasks never
+interleave statements. A single statement is atomic on its own (the connection autocommits);
+several go in a `transaction()`, which takes SQLite's write lock at its start. The other
+connection only reads, so that reading never queues behind a write waiting for the file (WAL lets
+a reader go on while another program writes).
 """
 
 from __future__ import annotations
@@ -26,6 +28,18 @@ PRAGMAS = (
     "foreign_keys = ON",
     "secure_delete = ON",
 )
+
+
+async def _connect(path: Path, pragmas: Iterable[str]) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        connection.row_factory = sqlite3.Row
+        for pragma in pragmas:
+            await connection.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
 
 
 class StorageError(Exception):
@@ -69,30 +83,31 @@ class Work:
 
 
 class Connection:
-    """The database connection: single statements, transactions, and scrubbing the WAL."""
+    """The database: single statements, transactions, reads on their own, and scrubbing the WAL."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, connection: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
         self.path = path
         self.raw = connection
         self._lock = asyncio.Lock()
         self._work = Work(connection)
+        self._reader = reader
+        self._reading = Work(reader)
+        self._reader_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Connection:
         """Open (creating if needed) the file with WAL, foreign keys, secure delete and a busy timeout.
 
-        SQLite's errors are raised as they are; whatever fails, the connection's thread is stopped,
+        SQLite's errors are raised as they are; whatever fails, the connections' threads are stopped,
         so a failed start never hangs.
         """
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        writer = await _connect(path, PRAGMAS)
         try:
-            connection.row_factory = sqlite3.Row
-            for pragma in PRAGMAS:
-                await connection.execute(f"PRAGMA {pragma}")
+            reader = await _connect(path, ("busy_timeout = 5000", "query_only = ON"))
         except BaseException:
-            await connection.close()
+            await writer.close()
             raise
-        return cls(connection, path)
+        return cls(writer, reader, path)
 
     async def check(self) -> None:
         """Check the file's structure and commit one write, so that damage, a read-only file, a full
@@ -113,7 +128,8 @@ class Connection:
                 raise
 
     async def close(self) -> None:
-        async with self._lock:
+        async with self._lock, self._reader_lock:
+            await self._reader.close()
             await self.raw.close()
 
     @asynccontextmanager
@@ -134,17 +150,28 @@ class Connection:
                 raise
             await self.raw.execute("COMMIT")
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Work]:
+        """Reads that see one state of the database, on the reading connection."""
+        async with self._reader_lock:
+            await self._reader.execute("BEGIN")
+            try:
+                yield self._reading
+            finally:
+                await self._reader.execute("COMMIT")
+
     async def run(self, sql: str, parameters: Parameters = ()) -> int:
         async with self.unit() as work:
             return await work.run(sql, parameters)
 
     async def all(self, sql: str, parameters: Parameters = ()) -> list[Row]:
-        async with self.unit() as work:
-            return await work.all(sql, parameters)
+        """One read, on the reading connection."""
+        async with self._reader_lock:
+            return await self._reading.all(sql, parameters)
 
     async def one(self, sql: str, parameters: Parameters = ()) -> Row | None:
-        async with self.unit() as work:
-            return await work.one(sql, parameters)
+        async with self._reader_lock:
+            return await self._reading.one(sql, parameters)
 
     async def scrub(self) -> None:
         """Fold the WAL into the main file and truncate it, so erased words leave no old copies."""

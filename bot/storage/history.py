@@ -45,7 +45,7 @@ class Histories(Ruptures):
         """A person's repairs in a server that began at or after `since` (only those with `partner`,
         if given)."""
         where = {"guild": guild_id, "person": user_id, "partner": partner, "since": to_timestamp(since)}
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             rows = await work.all(f"SELECT {SELECT} FROM ruptures WHERE {_SINCE}", where)
             earlier = await work.one(f"SELECT 1 FROM ruptures WHERE {_THEIRS} AND created_at < :since LIMIT 1", where)
             left = await work.all(

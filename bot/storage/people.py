@@ -69,11 +69,14 @@ class People(Ruptures):
         return removed > 0
 
     async def blocks_invites(self, blocker_id: int, inviter_id: int) -> bool:
-        """Whether `blocker_id` has blocked `inviter_id` from inviting them."""
-        async with self._sql.unit() as work:
+        """Whether `blocker_id` has blocked `inviter_id` from inviting them (no key yet: no blocks)."""
+        async with self._sql.reading() as work:
+            key = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
+            if key is None:
+                return False
             row = await work.one(
                 "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_hash = ?",
-                (blocker_id, await _block_hash(work, inviter_id)),
+                (blocker_id, _keyed(key["value"], inviter_id)),
             )
         return row is not None
 
@@ -109,7 +112,7 @@ class People(Ruptures):
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Every row Mend holds about a person, and nothing of others' private answers or choices."""
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             people = await work.all("SELECT * FROM people WHERE user_id = ?", (user_id,))
             ruptures = await work.all(
                 f"SELECT {SELECT} FROM ruptures WHERE first_id = ? OR second_id = ? ORDER BY id", (user_id,) * 2
@@ -162,4 +165,8 @@ async def _block_hash(work: Work, user_id: int) -> str:
         await work.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('block_key', ?)", (secrets.token_hex(32),))
         row = await work.one("SELECT value FROM meta WHERE key = 'block_key'")
     assert row is not None
-    return hmac.new(bytes.fromhex(row["value"]), str(user_id).encode(), hashlib.sha256).hexdigest()
+    return _keyed(row["value"], user_id)
+
+
+def _keyed(key: str, user_id: int) -> str:
+    return hmac.new(bytes.fromhex(key), str(user_id).encode(), hashlib.sha256).hexdigest()

@@ -13,7 +13,7 @@ from bot.clock import to_timestamp
 from bot.events import Change
 from bot.protocols import Role
 from bot.repair import thread_gone
-from bot.rupture import Rupture
+from bot.rupture import Rupture, Status
 from bot.servers import cadence_from
 from bot.storage.columns import CHANGED, CREATED, SELECT, Column, to_rupture, values
 from bot.storage.connection import Connection, Work
@@ -123,11 +123,11 @@ class Ruptures:
     async def rupture(self, rupture_id: int) -> Rupture | None:
         if not 0 < rupture_id <= _INT64_MAX:
             return None
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(work, "id = ?", (rupture_id,))
 
     async def rupture_in_thread(self, thread_id: int) -> Rupture | None:
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(work, "thread_id = ?", (thread_id,))
 
     async def open_ruptures_of(self, user_id: int, guild_id: int | None = None) -> list[Rupture]:
@@ -140,13 +140,23 @@ class Ruptures:
         return [to_rupture(row) for row in rows]
 
     async def open_rupture_between(self, guild_id: int, a: int, b: int) -> Rupture | None:
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _read(
                 work,
                 f"{_OPEN} AND guild_id = ? AND min(first_id, second_id) = min(?, ?) "
                 "AND max(first_id, second_id) = max(?, ?)",
                 (guild_id, a, b, a, b),
             )
+
+    async def invitation_ended_since(self, guild_id: int, opener: int, partner: int, since: datetime) -> bool:
+        """Whether an invitation from `opener` to `partner` ended unaccepted at or after `since`."""
+        async with self._sql.reading() as work:
+            row = await work.one(
+                "SELECT 1 FROM ruptures WHERE guild_id = ? AND first_id = ? AND second_id = ? "
+                "AND status IN (?, ?) AND updated_at > ?",
+                (guild_id, opener, partner, Status.ENDED.value, Status.DECLINED.value, to_timestamp(since)),
+            )
+        return row is not None
 
     async def ruptures_of(self, user_id: int) -> list[Rupture]:
         """Every rupture a person sits in, whatever its state."""
@@ -162,7 +172,7 @@ class Ruptures:
     async def context_for(self, rupture: Rupture, now: datetime) -> Context:
         """What deciding an action on `rupture` needs: the server's cadence, and the private answers
         already written for its sealed step, if it is in one."""
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             days = await work.one("SELECT checkin_days FROM guild_settings WHERE guild_id = ?", (rupture.guild_id,))
             sealed = []
             if rupture.holds_private_answers:

@@ -73,7 +73,7 @@ class Servers:
 
     async def server_footprint(self, guild_id: int) -> Footprint:
         """What forgetting a server would erase."""
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             return await _footprint(work, guild_id)
 
     async def forget_server(self, guild_id: int) -> Footprint:

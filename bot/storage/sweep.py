@@ -60,7 +60,7 @@ class Sweep(Ruptures):
         ruptures = list(ruptures)
         people = {seat.user_id for r in ruptures for seat in (r.first, r.second) if seat.user_id is not None}
         guilds = {r.guild_id for r in ruptures}
-        async with self._sql.unit() as work:
+        async with self._sql.reading() as work:
             hours = await work.all(
                 "SELECT user_id, timezone, quiet_start, quiet_end FROM people "
                 f"WHERE user_id IN ({', '.join('?' * len(people))})",

@@ -38,6 +38,20 @@ ANSWER_PRIVATELY = "Answer privately"
 PRIVATE_QUESTION = "Mend has a private question for you about your commitment."
 
 
+HOW_TO_ASK = (
+    "In a few days Mend will ask you, privately, whether this happened. Unless you choose otherwise, "
+    "the question comes as a short note in this thread that says only that there is a question for you."
+)
+BY_DM = "Ask me by direct message"
+IN_THE_THREAD = "In the thread is fine"
+
+
+def asked_by(by_dm: bool) -> str:
+    if by_dm:
+        return "Okay: Mend will ask you by direct message (or in the thread, if your direct messages are closed)."
+    return "Okay: Mend will ask you with a note in the thread; only you can answer it, and only you see your answer."
+
+
 def followup_question(link: str) -> str:
     return (
         f"A few days ago, at the end of a repair, you named one thing you'd do ({link}). Did it happen? "

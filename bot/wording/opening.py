@@ -15,7 +15,11 @@ PRIVACY_NOTICE = (
     "posted there; Mend itself does not keep your words."
 )
 # What an opener sees whenever the other person isn't available, for whatever private reason.
-NOT_RIGHT_NOW = "Not right now. Nothing more is needed from you for the moment."
+# The same words whatever made a recent invitation end (no answer, not now, a decline, a block).
+CALM_BEFORE_INVITING_AGAIN = (
+    "An invitation between you two ended recently. Give it a day before inviting again; nothing more is "
+    "needed from you for now."
+)
 
 
 def guide(protocols: Iterable[tuple[str, str]]) -> Card:
@@ -71,21 +75,41 @@ def guide(protocols: Iterable[tuple[str, str]]) -> Card:
     )
 
 
-# Consent before the first thread.
+# What is asked privately before a thread opens.
 CONSENT_TITLE = "Before you start"
-CONTINUE = "Continue"
+START = "No, let's start"
+START_AS_PARENT = "No, and I'm their parent or caregiver"
+NOT_SAFE = "Yes"
 NOT_NOW = "Not now"
 WITH = "With"
 WAY_OF_REPAIRING = "Way of repairing"
 TOPIC = "Topic"
 NOTHING_STARTED = "Okay. Nothing was started."
+LED_BY_A_PARENT = (
+    "This way of repairing is for a parent or caregiver and their child, and the parent leads it. "
+    "Start it only if you are the child's parent or caregiver."
+)
+NOT_YOUR_FAULT = (
+    "Thank you for saying so. Nothing was started and nobody is told anything. If someone makes you "
+    "afraid or pushes you into things, that is not your fault, and a repair conversation is not the right "
+    "tool for it. The people below can help, confidentially. Only you can see this."
+)
 
 
-def consent(partner: int, protocol_name: str, topic: str | None) -> Card:
+def safety_question(partner: int | None) -> str:
+    return f"One question first, only for you: do you ever feel afraid of {mention(partner)}, or pressured to do this?"
+
+
+def consent(partner: int, protocol_name: str, topic: str | None, *, first_time: bool, parent_led: bool) -> Card:
+    """The private card before a repair starts: who can read its thread (the first time), who leads it
+    (a parent–child repair), and the safety question."""
     fields = [Field(WITH, mention(partner)), Field(WAY_OF_REPAIRING, protocol_name)]
     if topic:
         fields.append(Field(TOPIC, topic, inline=False))
-    return Card(PRIVACY_NOTICE, title=CONSENT_TITLE, fields=tuple(fields))
+    parts = [PRIVACY_NOTICE] if first_time else []
+    parts += [LED_BY_A_PARENT] if parent_led else []
+    parts.append(safety_question(partner))
+    return Card("\n\n".join(parts), title=CONSENT_TITLE, fields=tuple(fields))
 
 
 # Refusals before a thread opens.
@@ -147,26 +171,47 @@ def opened(thread_id: int, partner: int) -> str:
     )
 
 
-def thread_name(opener: str, partner: str) -> str:
-    return f"Repair · {opener} & {partner}"
+def thread_name(tag: str) -> str:
+    """A thread's name names nobody and says nothing of what it is about (a topic is the opener's choice)."""
+    return f"Repair · {tag}"
 
 
 # The invitation.
 INVITATION_TITLE = "An invitation to repair"
+INVITATION_DETAILS = "What this is"
+READY_TO_START = "No, I'm ready"
+INVITATION_ENDED = "This invitation has ended. Either of you can start a new repair later."
 
 
 def invitation_content(partner: int | None) -> str:
-    return f"{mention(partner)}, you have an invitation."
+    return mention(partner)  # the ping; the card's title says what it is
 
 
-def invitation(opener: int | None, name: str, description: str, opener_label: str, partner_label: str) -> str:
-    who = mention(opener)
+READERS = "Server admins and moderators can read this thread."
+
+
+def invitation(opener: int | None, name: str) -> str:
+    """The invitation, short enough for a phone screen; the rest is one tap away."""
     return (
-        f"{who} would like to talk something through with you, using **{name}**: "
-        f"{description}\n\nHere {who} is {opener_label} and you are "
-        f"{partner_label}. It goes in turns. Either of you can take a break or step away at "
-        "any time, in one click and without giving a reason. Nothing happens until you're ready.\n\n"
+        f"{mention(opener)} would like to talk something through with you, in turns (**{name}**). "
+        f"Nothing happens until you're ready; *Not now* is always fine. {READERS}"
+    )
+
+
+def invitation_details(opener: int | None, description: str, roles: tuple[str, str] | None) -> str:
+    """Everything about an invitation, privately: the way of repairing, who is who, breaks, privacy."""
+    who = f"\n\nHere {mention(opener)} is {roles[0]} and you are {roles[1]}." if roles else ""
+    return (
+        f"{description}{who}\n\nIt goes in turns. Either of you can take a break or step away at any time, in "
+        "one click and without giving a reason. Whatever you answer, nobody is told why.\n\n"
         f"{PRIVACY_NOTICE}"
+    )
+
+
+def safety_check(opener: int | None) -> str:
+    return (
+        f"Before you start, one question only you see: do you ever feel afraid of {mention(opener)}, "
+        "or pressured to do this?"
     )
 
 

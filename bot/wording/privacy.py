@@ -9,44 +9,78 @@ ERASE = "Erase my data"
 KEEP = "Keep it"
 
 
-def resources() -> Card:
-    """What Mend is and is not, where to find help now, and how to leave a repair privately."""
+# Help by where someone probably is, read from their Discord language (Discord tells no country).
+_NORTH_AMERICA = (
+    "**US:** National Domestic Violence Hotline **1-800-799-7233**, or text START to **88788**; "
+    "crisis line: call or text **988**; young people: loveisrespect, text LOVEIS to **22522**, "
+    "or Childhelp **1-800-422-4453**\n"
+    "**Canada:** crisis line: call or text **988**; abuse: **sheltersafe.ca** lists a shelter and its "
+    "crisis line near you (Québec: SOS violence conjugale **1-800-363-9010**); young people: "
+    "Kids Help Phone **1-800-668-6868**, or text **686868**"
+)
+_BRITAIN_AND_IRELAND = (
+    "**UK:** National Domestic Abuse Helpline **0808 2000 247**; Men's Advice Line **0808 801 0327**; "
+    "Samaritans **116 123**; young people: Childline **0800 1111**\n"
+    "**Ireland:** Women's Aid **1800 341 900**; Men's Aid **01 554 3811**; Samaritans **116 123**; "
+    "young people: Childline **1800 66 66 66**\n"
+    "**Australia:** 1800RESPECT **1800 737 732**; Lifeline **13 11 14**; young people: Kids Helpline "
+    "**1800 55 1800**"
+)
+_EUROPE = (
+    "**Across the EU:** the helpline for women facing violence, **116 016** (in most countries); "
+    "emotional support, **116 123** (in many); children and young people, **116 111**"
+)
+_BRAZIL = (
+    "**Brasil:** Central de Atendimento à Mulher, **180**; CVV (apoio emocional), **188**; "
+    "crianças e adolescentes: Disque **100**"
+)
+_REGIONS: dict[str, tuple[str, ...]] = {
+    "en-US": (_NORTH_AMERICA,),
+    "en-GB": (_BRITAIN_AND_IRELAND,),
+    "pt-BR": (_BRAZIL,),
+    "es-419": (),
+    "fr": (_EUROPE, _NORTH_AMERICA),  # French is spoken in Canada too
+    **dict.fromkeys(
+        ("bg", "cs", "da", "de", "el", "es-ES", "fi", "hr", "hu", "it", "lt", "nl", "pl", "ro", "sv-SE"),
+        (_EUROPE,),
+    ),
+}
+_ELSEWHERE = "**Anywhere:** https://findahelpline.com lists free, confidential lines in your country"
+
+
+def resources(locale: str = "en-US") -> Card:
+    """Help and safety, for where someone probably is (from their Discord language): lines for abuse,
+    for a crisis and for young people first, the emergency number last, and how to leave privately."""
+    regional = _REGIONS.get(locale, (_NORTH_AMERICA, _BRITAIN_AND_IRELAND))
+    lines = [Field("Someone to talk to" if index == 0 else "\u200b", text, inline=False) for index, text in
+             enumerate((*regional, _ELSEWHERE))]  # fmt: skip
     return Card(
         title=HELP_AND_SAFETY,
         text=(
             "Mend is a structured conversation for two people in a relationship that feels **safe**. "
             "It is not therapy and not a crisis service. If you are afraid of someone, or someone is "
-            "hurting you, a repair conversation is not the right tool: please reach out to the people "
-            "below. Only you can see this message."
+            "hurting or controlling you, that is not your fault, and a repair conversation is not the "
+            "right tool: the people below can help, for free and in confidence. Only you can see this."
         ),
         fields=(
+            *lines,
             Field(
-                "If you are in danger now",
-                "Call your local emergency number: 911 (US, Canada), 999 (UK), 112 (EU), 000 (Australia).",
-                inline=False,
-            ),
-            Field(
-                "Crisis and suicide lines",
-                "US and Canada: call or text **988**\n"
-                "UK and Ireland: Samaritans, **116 123**\n"
-                "Australia: Lifeline, **13 11 14**\n"
-                "Anywhere else: https://findahelpline.com lists free, confidential lines by country",
-                inline=False,
-            ),
-            Field(
-                "Domestic violence and abuse",
-                "US: National Domestic Violence Hotline, **1-800-799-7233**, or text START to 88788\n"
-                "UK: National Domestic Abuse Helpline, **0808 2000 247**\n"
-                "Australia: 1800RESPECT, **1800 737 732**\n"
-                "Elsewhere: your local police non-emergency line, a doctor, or https://findahelpline.com "
-                "can point you to services near you",
+                "If your phone or computer may be watched",
+                "Someone who controls you may be able to see your messages, apps or browsing. If you can, "
+                "look for help on a safer device (a friend's, a library's, a work computer), and call from "
+                "a phone they cannot check.",
                 inline=False,
             ),
             Field(
                 "Leaving a repair privately",
                 "Press **Step away** in the repair's thread, or use `/repair leave`. You are asked privately "
-                "first, and the other person only sees that you stepped away for now, never why. "
+                "first, and the other person only sees that the repair ended, never why. "
                 "`/mend block` stops someone from inviting you again, without telling them.",
+                inline=False,
+            ),
+            Field(
+                "If you are in danger right now",
+                "Call your local emergency number (for example 911, 999, 112 or 000).",
                 inline=False,
             ),
         ),

@@ -35,8 +35,9 @@ NOT_YOURSELF = "You can't block yourself."
 
 def blocked(member: int) -> str:
     return (
-        f"Done. {mention(member)} can no longer invite you to a repair. They won't be told: if they try, "
-        'they only see "not right now". `/mend unblock` undoes this.'
+        f"Done. {mention(member)} can no longer invite you to a repair, and won't be told. If they try, the "
+        "invitation never pings you and Mend never reminds you of it (its thread may still show in your list); "
+        "it ends by itself like any unanswered one. `/mend unblock` undoes this."
     )
 
 

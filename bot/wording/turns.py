@@ -83,10 +83,9 @@ def step_heading(number: int, total: int, title: str) -> str:
     return f"Step {number} of {total} · {title}"
 
 
-def progress(people: list[tuple[int | None, bool]], verb: str) -> str:
-    """Who has done their part of a step both act in, one line each."""
-    lines = [f"{'✓' if done else '…'} {mention(who)} {f'has {verb}' if done else 'not yet'}" for who, done in people]
-    return "\n\n" + "\n".join(lines)
+def progress(done: int, verb: str) -> str:
+    """How far a step both act in has come, naming nobody (so nobody is named for holding it up)."""
+    return "" if done == 0 else f"\n\nOne of you has {verb}; the other can take their time."
 
 
 AGREED, WRITTEN, ANSWERED = "agreed", "written", "answered"
@@ -139,7 +138,7 @@ CLOSING = (
     "Each of you may name one concrete thing you'll do. The other can acknowledge it, and a few "
     "days from now Mend will ask you privately whether it happened. You can also leave it here."
 )
-COMPLETE = "This repair is complete. Thank you both for coming back to each other. 🌱"
+COMPLETE = "This repair is complete. 🌱"
 
 
 def acknowledged_by(name: str) -> str:
@@ -153,23 +152,19 @@ def ready(who: int | None) -> str:
     return f"{mention(who)} is ready. Let's begin."
 
 
-SET_ASIDE = "Not right now. Nothing more is needed from either of you for the moment."
-
-
 def confirmed(who: int | None, landed: bool) -> str:
     return f"{mention(who)}: got it. ✓" if landed else f"{mention(who)}: not quite yet."
 
 
 def accepted(who: int | None) -> str:
-    return f"{mention(who)} accepts this."
+    return f"{mention(who)} has responded."
 
 
 def skipped(who: int | None) -> str:
     return f"{mention(who)} chose not to write anything here, and that's okay."
 
 
-def left(who: int | None) -> str:
-    return f"{mention(who)} has stepped away from this repair for now."
+LEFT = "This repair has ended; either of you can start a new one later."
 
 
 def paused(until: datetime) -> str:
@@ -178,9 +173,7 @@ def paused(until: datetime) -> str:
 
 BREAK_OVER = "The break is over. Ready when you are."
 PICKED_UP = "Picking up where you left off."
-RESOLVED_BY_RECOGNITION = (
-    "💛 You've both said you feel understood. That's a repair, and each one makes you a little sturdier together."
-)
+RESOLVED_BY_RECOGNITION = "💛 You've both said you feel understood enough for now. That's a repair."
 RESOLVED_BY_CHECKIN = "💛 You've both said you're okay now. That's a repair too."
 
 
@@ -194,9 +187,25 @@ CHECKINS_STOPPED = "Mend won't check in on this repair any more. It stays here f
 # Private replies to the person who acted.
 
 
-def set_aside_reply(opener: int | None, declined: bool) -> str:
-    rest = "This thread is closed." if declined else "The invitation stays here for whenever you're ready."
-    return f'Okay. {mention(opener)} only sees "not right now". {rest}'
+def set_aside_reply(opener: int | None, declined: bool, ends: datetime) -> str:
+    """After "not now" or a decline: what the one who invited will (not) see, and when it ends."""
+    if declined:
+        return (
+            f"Okay. Nothing is sent to {mention(opener)}: the invitation ends by itself {when(ends, 'R')}, "
+            "and they only see that it ended, not why."
+        )
+    return (
+        f"Okay. {mention(opener)} isn't told anything. The invitation stays here until {when(ends, 'f')}, "
+        "and you can still say you're ready before then; if you don't, they only see that it ended."
+    )
+
+
+NOT_YOUR_FAULT = (
+    "Thank you for telling Mend. If someone makes you afraid or pushes you into things, that is not your "
+    "fault, and you deserve to be safe. Nothing changes for the other person: the invitation ends by itself, "
+    "and they only see that it ended, never why. Only you can see this. The people below can help, "
+    "confidentially."
+)
 
 
 def wrote_privately_reply(other: int | None) -> str:
@@ -218,7 +227,7 @@ def understood_reply(other: int | None) -> str:
 
 
 def left_reply(other: int | None) -> str:
-    return f"You've stepped away. {mention(other)} only sees that you stepped away for now."
+    return f"You've stepped away. {mention(other)} only sees that the repair has ended, never why."
 
 
 def paused_reply(until: datetime) -> str:
@@ -258,9 +267,8 @@ def offer_break(thread: int | None) -> str:
 
 def confirm_leave(other: int | None, thread: int | None) -> str:
     return (
-        f"Step away from your repair with {mention(other)} ({channel(thread)})? They will only see that you've "
-        "stepped away for now, with no reason, and the thread will close. You can always start a new "
-        "repair later."
+        f"Step away from your repair with {mention(other)} ({channel(thread)})? They will only see that it has "
+        "ended, never why. You can always start a new repair later."
     )
 
 

@@ -88,6 +88,11 @@ class Responder:
             else:
                 await self.interaction.response.edit_message(**changes)
 
+    async def replace_with(self, reply: Reply) -> None:
+        """Turn the private message the button sits on into `reply`."""
+        embeds = render.embeds(reply.cards) + render.given_back(reply.words)
+        await self.update(content=reply.text, embeds=embeds, view=render.view(reply.buttons))
+
     async def form(self, modal: discord.ui.Modal) -> bool:
         """Open a form; False if it is too late (a form must be the first answer)."""
         async with self._lock:
@@ -174,7 +179,7 @@ async def perform(interaction: Interaction, plan: Plan, change: Change | None = 
         return
     rupture = change.rupture
     own = await _update_own_message(responder, plan)
-    first_reply = await responder.private(plan.reply) if plan.reply is not None else None
+    first_reply = await _reply(responder, plan.reply) if plan.reply is not None else None
     if not plan.tells_the_thread:
         return
     try:
@@ -199,6 +204,15 @@ async def _update_own_message(responder: Responder, plan: Plan) -> Edit | None:
         await responder.defer()
         return None
     return own
+
+
+async def _reply(responder: Responder, reply: Reply) -> discord.Message | None:
+    """Answer privately: in place of the private message pressed on (its question is answered), else
+    as a new private message (returned, when there is one to change later)."""
+    message = responder.interaction.message
+    if message is not None and message.flags.ephemeral and await _quietly(responder.replace_with(reply)):
+        return None
+    return await responder.private(reply)
 
 
 def _where_to_post(interaction: Interaction, rupture: Rupture) -> discord.abc.Messageable | discord.Webhook:

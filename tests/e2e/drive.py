@@ -66,7 +66,7 @@ class Couple:
         return self.world.standin.messages(self.thread)
 
     async def _open(self) -> Channel | None:
-        """`/repair start`, and past the privacy notice; the thread once it has its invitation."""
+        """`/repair start`, and past the question before it; the thread once it has its invitation."""
         standin = self.world.standin
         invited = self._invited_thread()
         if invited is not None:
@@ -76,8 +76,8 @@ class Couple:
                 "repair start", self.world.general, partner=self.second.user, protocol=self.protocol
             )
             reply = await sent.reply(PATIENCE)
-            if reply.message is not None and any(b.get("label") == opening.CONTINUE for b in reply.message.buttons()):
-                await (await self.first.press(reply.message, opening.CONTINUE)).reply(PATIENCE)
+            if reply.message is not None and _offers(reply.message, opening.START):
+                await (await self.first.press(reply.message, opening.START)).reply(PATIENCE)
         with contextlib.suppress(AssertionError):
             return await standin.until(self._invited_thread, timeout=PATIENCE)  # type: ignore[no-any-return]
         return None
@@ -85,7 +85,7 @@ class Couple:
     def _invited_thread(self) -> Channel | None:
         for channel in self.world.guild.channels.values():
             if channel.type == ChannelType.PRIVATE_THREAD and any(
-                any(b.get("label") == turns.READY for b in m.buttons()) or opening.INVITATION_TITLE in m.text
+                _offers(m, turns.READY) or opening.INVITATION_TITLE in m.text
                 for m in self.world.standin.messages(channel)
             ):
                 return channel
@@ -107,6 +107,8 @@ class Couple:
         """Press `label` as `person` (writing in the form if one opens); whether Mend took it."""
         try:
             answer = await (await person.press(message, label)).reply(PATIENCE)
+            if answer.message is not None and _offers(answer.message, opening.READY_TO_START):  # the safety question
+                answer = await (await person.press(answer.message, opening.READY_TO_START)).reply(PATIENCE)
             if answer.modal is None:
                 return not (answer.type == 4 and answer.ephemeral)  # not refused
             text = f"{person.user.username} for «{_heading(message)}»"
@@ -126,6 +128,10 @@ class Couple:
                 timeout=PATIENCE,
                 channel=self.thread,
             )
+
+
+def _offers(message: Message, label: str) -> bool:
+    return any(b.get("label") == label for b in message.buttons())
 
 
 def _heading(message: Message) -> str:

@@ -33,24 +33,34 @@ async def button(world: World, channel: Channel, label: str, seen_by: Person | N
     return found
 
 
-async def open_repair(world: World, opener: Person, partner: Person, **options: str) -> Channel:
-    """`/repair start`, continuing past the privacy notice if it is shown; returns the new thread."""
-    before = len(repair_threads(world))
+async def start(world: World, opener: Person, partner: Person, **options: str) -> Message:
+    """`/repair start`, answering the private question before it ("No, let's start", or as the parent
+    for a parent–child repair); the private message, which then says how the opening went."""
     sent = await opener.slash("repair start", world.general, partner=partner.user, **options)
     reply = await sent.reply()
-    assert reply.ephemeral, reply.text
-    if reply.message is not None and any(b.get("label") == opening.CONTINUE for b in reply.message.buttons()):
-        assert opening.PRIVACY_NOTICE in reply.text
-        consent = reply.message
-        await (await opener.press(consent, opening.CONTINUE)).reply()
-        await world.standin.until(lambda: "I've opened" in consent.text)
-    else:
-        opened = await sent.followup()
-        assert "I've opened" in opened.text, opened.text
+    assert reply.ephemeral and reply.message is not None, reply.text
+    assert opening.safety_question(partner.id) in reply.text
+    start = opening.START_AS_PARENT if options.get("protocol") == "parent-child" else opening.START
+    await (await opener.press(reply.message, start)).reply()
+    return reply.message
+
+
+async def open_repair(world: World, opener: Person, partner: Person, **options: str) -> Channel:
+    """`start`, and the new thread once its invitation is up."""
+    before = len(repair_threads(world))
+    consent = await start(world, opener, partner, **options)
+    await world.standin.until(lambda: "I've opened" in consent.text)
     assert len(repair_threads(world)) == before + 1
     thread = repair_threads(world)[-1]
     await button(world, thread, turns.READY)
     return thread
+
+
+async def accept(world: World, person: Person, thread: Channel) -> Callback:
+    """*I'm ready* on the invitation, then *No, I'm ready* to the private safety question it asks."""
+    asked = await press(world, person, thread, turns.READY)
+    assert asked.ephemeral and asked.message is not None, asked.text
+    return await (await person.press(asked.message, opening.READY_TO_START)).reply()
 
 
 async def press(world: World, person: Person, channel: Channel, label: str) -> Callback:
@@ -63,6 +73,17 @@ async def write(world: World, person: Person, channel: Channel, label: str, text
     opened = await press(world, person, channel, label)
     assert opened.modal is not None, f"{label!r} answered {opened.type}: {opened.text}"
     return await (await person.submit(opened, text)).reply()
+
+
+async def name_commitment(world: World, person: Person, thread: Channel, text: str, *, by_dm: bool) -> Callback:
+    """Name one thing to do, then answer privately how to be asked about it later; that answer."""
+    opened = await press(world, person, thread, turns.NAME_ONE_THING)
+    sent = await person.submit(opened, text)
+    await sent.reply()
+    how = await sent.followup()
+    assert how.visible_to == person.id and checkin_words.HOW_TO_ASK in how.text
+    choice = checkin_words.BY_DM if by_dm else checkin_words.IN_THE_THREAD
+    return await (await person.press(how, choice)).reply()
 
 
 async def posted(world: World, channel: Channel, text: str, since: Message | None = None) -> Message:
@@ -144,7 +165,7 @@ async def walk(
 async def started_repair(world: World, protocol: str = "quick") -> Channel:
     """Alex invites Sam, who is ready: the first step is on screen."""
     thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     await posted(world, thread, "Step 1 of")
     return thread
 

@@ -11,7 +11,21 @@ from bot.app import MendBot
 from bot.rupture import Due, Status
 from bot.wording import checkins as checkin_words
 from bot.wording import opening, turns
-from tests.e2e.steps import button, checkins, open_repair, posted, press, started_repair, sweep, titled, walk, write
+from bot.wording import privacy as privacy_words
+from tests.e2e.steps import (
+    accept,
+    button,
+    checkins,
+    name_commitment,
+    open_repair,
+    posted,
+    press,
+    started_repair,
+    sweep,
+    titled,
+    walk,
+    write,
+)
 from tests.helpers import FakeClock, World
 from tests.standin.world import Channel, Permission
 
@@ -38,6 +52,7 @@ async def test_check_ins_come_after_a_day_then_three_then_seven_then_stop(
         checkin_words.SNOOZE_DAY,
         checkin_words.SNOOZE_THREE_DAYS,
         checkin_words.STOP,
+        privacy_words.HELP_AND_SAFETY,
     ]
     for days in (1, 1, 0.99):
         clock.advance(days=days)
@@ -56,7 +71,9 @@ async def test_check_ins_come_after_a_day_then_three_then_seven_then_stop(
     status = await (await world.sam.slash("repair status", world.general)).reply()
     assert opening.RESTING in status.text
     assert status.message is not None
-    await (await world.sam.press(status.message, status.message.buttons()[0]["label"])).followup()
+    listed = status.message
+    await (await world.sam.press(listed, listed.buttons()[0]["label"])).reply()
+    await world.standin.until(lambda: listed.text == turns.picked_up_reply(thread.id) and not listed.buttons())
     await posted(world, thread, turns.PICKED_UP)
     rupture = await _rupture(mend, thread)
     assert (rupture.due, rupture.due_at) == (Due.CHECKIN, clock.now() + timedelta(days=1))
@@ -107,19 +124,33 @@ async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend:
     await button(world, thread, turns.NAME_ONE_THING)
 
 
-async def test_the_invitation_gets_one_gentle_reminder(world: World, mend: MendBot, clock: FakeClock) -> None:
+async def test_the_invitation_gets_one_gentle_reminder_by_direct_message(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
     thread = await open_repair(world, world.alex, world.sam)
     clock.advance(days=1)
     assert await sweep(mend) == Counter({"reminder": 1})
-    reminder = titled(world, thread, checkin_words.REMINDER_TITLE)[-1]
-    assert reminder.pings() == {f"user:{world.sam.id}"}, "only the partner is reminded"
-    clock.advance(days=10)
-    assert await sweep(mend) == Counter()
+    dm = world.standin.dm_channel(world.sam.user)
+    assert dm is not None
+    [reminder] = world.standin.messages(dm)
+    assert checkin_words.REMINDER_TITLE in reminder.text and reminder.pings() == set()
+    assert [b.get("url") for b in reminder.buttons()] == [
+        f"https://discord.com/channels/{world.guild.id}/{thread.id}/{world.standin.messages(thread)[0].id}"
+    ]
+    assert titled(world, thread, checkin_words.REMINDER_TITLE) == [], "the thread shows nothing of it"
+    assert world.standin.dm_channel(world.alex.user) is None
+
+    world.outsider.user.dms_open = False
+    closed = await open_repair(world, world.alex, world.outsider)
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"reminder": 1, "invitation_end": 1})
+    assert len(world.standin.messages(closed)) == 1, "closed direct messages: no reminder, and none in the thread"
 
     other = await open_repair(world, world.outsider, world.sam)
     await press(world, world.sam, other, turns.NOT_NOW)
-    clock.advance(days=2)
-    assert await sweep(mend) == Counter(), "after 'not now' Mend does not remind"
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"invitation_end": 1}), "after 'not now' Mend does not remind"
+    assert len(world.standin.messages(dm)) == 1
 
 
 async def test_the_end_of_a_break_is_announced_to_both(world: World, mend: MendBot, clock: FakeClock) -> None:
@@ -185,8 +216,9 @@ async def test_commitments_are_followed_up_privately_with_a_thread_fallback(
     world.sam.user.dms_open = False
     thread = await started_repair(world)
     await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
-    await write(world, world.alex, thread, turns.NAME_ONE_THING, "Ask before the dishes pile up.")
-    await write(world, world.sam, thread, turns.NAME_ONE_THING, "Say when I'm drained.")
+    chosen = await name_commitment(world, world.alex, thread, "Ask before the dishes pile up.", by_dm=True)
+    assert chosen.text == checkin_words.asked_by(True)
+    await name_commitment(world, world.sam, thread, "Say when I'm drained.", by_dm=True)
     clock.advance(days=3)
     assert await sweep(mend) == Counter({"followup": 1})
 
@@ -253,7 +285,7 @@ async def test_busy_or_failing_discord_is_retried_on_the_next_sweep(
 async def test_one_failure_does_not_stop_the_others(world: World, mend: MendBot, clock: FakeClock) -> None:
     broken = await started_repair(world)
     fine = await open_repair(world, world.outsider, world.sam)
-    await press(world, world.sam, fine, turns.READY)
+    await accept(world, world.sam, fine)
     clock.advance(days=1)
     world.standin.fail("POST", "/channels/{channel_id}/messages", 503, channel_id=broken.id)
     assert await sweep(mend) == Counter({"retry": 1, "checkin": 1})

@@ -11,7 +11,7 @@ from bot.app import MendBot
 from bot.rupture import Phase, Status
 from bot.wording import opening, turns
 from bot.wording.common import Problem, problem
-from tests.e2e.steps import button, open_repair, posted, press, repair_threads, started_repair, write
+from tests.e2e.steps import button, open_repair, posted, press, repair_threads, start, started_repair, write
 from tests.helpers import World
 
 THREADS = ("POST", "/channels/{channel_id}/threads")
@@ -23,22 +23,14 @@ FOLLOWUPS = ("POST", "/webhooks/{webhook_id}/{webhook_token}")
 WORDS = {403: problem(Problem.FORBIDDEN), 404: problem(Problem.GONE)}
 
 
-async def _consented(world: World) -> None:
-    await open_repair(world, world.outsider, world.alex)
-
-
 @pytest.mark.parametrize("route", [THREADS, MEMBERS, MESSAGES])
 @pytest.mark.parametrize("status", [403, 404])
 async def test_opening_fails_plainly_and_leaves_nothing_behind(
     world: World, mend: MendBot, route: tuple[str, str], status: int
 ) -> None:
-    await _consented(world)
     world.standin.fail(*route, status, code=50013 if status == 403 else 10003)
-    sent = await world.outsider.slash("repair start", world.general, partner=world.sam.user)
-    await sent.reply()
-    answer = await sent.followup()
-    assert answer.ephemeral
-    assert answer.text == opening.could_not_open(WORDS[status])
+    answer = await start(world, world.outsider, world.sam)
+    await world.standin.until(lambda: answer.text == opening.could_not_open(WORDS[status]))
     assert await mend.db.open_rupture_between(world.guild.id, world.outsider.id, world.sam.id) is None
     retry = await open_repair(world, world.outsider, world.sam)
     assert retry in repair_threads(world), "the pair can try again straight away"
@@ -49,7 +41,6 @@ async def test_opening_fails_plainly_and_leaves_nothing_behind(
 async def test_opening_completes_after_a_rate_limit_or_a_server_error(
     world: World, mend: MendBot, route: tuple[str, str], status: int
 ) -> None:
-    await _consented(world)
     world.standin.fail(*route, status, retry_after=0.05)
     thread = await open_repair(world, world.outsider, world.sam)
     rupture = await mend.db.rupture_in_thread(thread.id)
@@ -132,7 +123,8 @@ async def test_stepping_away_works_even_when_the_thread_cannot_be_told(world: Wo
     ask = await press(world, world.sam, thread, turns.STEP_AWAY)
     assert ask.message is not None
     world.standin.fail(*FOLLOWUPS, 403, code=50013, public_only=True)
-    left = await (await world.sam.press(ask.message, turns.STEP_AWAY)).followup()
-    assert left.text.startswith(turns.left_reply(world.alex.id))
+    await (await world.sam.press(ask.message, turns.STEP_AWAY)).reply()
+    told = ask.message
+    await world.standin.until(lambda: told.text.startswith(turns.left_reply(world.alex.id)))
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.status is Status.LEFT

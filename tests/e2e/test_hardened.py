@@ -10,7 +10,7 @@ from bot.app import MendBot
 from bot.repair import invitation
 from bot.rupture import Rupture
 from bot.wording import common, turns
-from tests.e2e.steps import button, open_repair, posted, press, started_repair, write
+from tests.e2e.steps import accept, button, open_repair, posted, press, started_repair, write
 from tests.helpers import START as NOW
 from tests.helpers import World
 from tests.standin.world import Channel, Permission
@@ -80,8 +80,9 @@ async def _two_servers(world: World, mend: MendBot) -> tuple[Channel, int, int]:
         mods = world.standin.add_role(world.guild, "Mods", Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS)
         world.guild.members[world.outsider.id].roles.append(mods.id)
         thread = await open_repair(world, world.alex, world.sam)
-        await press(world, world.sam, thread, turns.READY)
+        await accept(world, world.sam, thread)
         await button(world, thread, turns.WRITE)
+        await mend.settled()  # the new prompt noted, so every example starts from the same state
         elsewhere = world.standin.add_guild("Elsewhere", world.owner.user)
         other = await mend.db.reserve_rupture(invitation(elsewhere.id, "quick", world.owner.id, world.alex.id, NOW))
         assert other is not None

@@ -19,7 +19,7 @@ from bot import logs
 from bot.protocols import load_protocols
 from bot.settings import TRACE, Settings
 from bot.wording import turns
-from tests.e2e.steps import open_repair, posted, press, walk, write
+from tests.e2e.steps import accept, open_repair, posted, walk, write
 from tests.helpers import LogWatcher, World, bot_environment, finish, spawn_bot
 
 
@@ -32,7 +32,7 @@ async def test_a_whole_flow_at_the_most_verbose_level_logs_no_written_word_and_n
     await world.standin.gateway.wait_for_sessions(1)
     topic = "Sunday's kitchen row"
     thread = await open_repair(world, world.alex, world.sam, protocol="full", topic=topic)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     written = [topic, *await walk(world, thread, load_protocols()["full"], world.alex, world.sam)]
     commitment = "I will text when I am running late."
     await write(world, world.alex, thread, turns.NAME_ONE_THING, commitment)

@@ -19,28 +19,39 @@ async def _refusal(world: World, person: Person, **options: object) -> str:
     return reply.text
 
 
-async def test_the_first_repair_asks_for_consent_once(world: World, mend: MendBot) -> None:
+async def test_the_privacy_notice_comes_the_first_time_and_the_safety_question_every_time(
+    world: World, mend: MendBot
+) -> None:
     reply = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
     assert reply.message is not None
-    assert opening.PRIVACY_NOTICE in reply.text
+    assert opening.PRIVACY_NOTICE in reply.text and opening.safety_question(world.sam.id) in reply.text
     stop = await (await world.alex.press(reply.message, opening.NOT_NOW)).reply()
-    assert stop.text == opening.NOTHING_STARTED
+    assert stop.type == 7 and reply.message.text == opening.NOTHING_STARTED
     assert repair_threads(world) == []
 
     thread = await open_repair(world, world.alex, world.sam, topic="Sunday")
     assert thread.name == "Sunday"
     await world.standin.delete_channel(thread)
     await mend.db.mark_gone((await mend.db.rupture_in_thread(thread.id)).id)  # type: ignore[union-attr]
-    sent = await world.alex.slash("repair start", world.general, partner=world.sam.user)
-    assert (await sent.reply()).type == 5, "no second notice: the thread is opened straight away"
-    assert "I've opened" in (await sent.followup()).text
+    again = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
+    assert again.type == 4 and again.ephemeral
+    assert opening.PRIVACY_NOTICE not in again.text, "the notice was seen once"
+    assert opening.safety_question(world.sam.id) in again.text, "the safety question is asked every time"
+
+
+async def test_a_parent_child_repair_is_started_by_the_parent(world: World, mend: MendBot) -> None:
+    reply = await (
+        await world.alex.slash("repair start", world.general, partner=world.sam.user, protocol="parent-child")
+    ).reply()
+    assert reply.message is not None and opening.LED_BY_A_PARENT in reply.text
+    assert reply.message.buttons()[0]["label"] == opening.START_AS_PARENT
 
 
 async def test_the_invitation_pings_only_the_partner_and_only_they_can_answer(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
     invitation = world.standin.messages(thread)[0]
     assert invitation.pings() == {f"user:{world.sam.id}"}
-    assert opening.PRIVACY_NOTICE in invitation.text
+    assert opening.READERS in invitation.text
     reply = await (await world.alex.press(invitation, turns.READY)).reply()
     assert reply.text == refusals.only_invitee(world.sam.id)
     thread_payload = world.standin.calls("POST", "/channels/{channel_id}/threads")[0].body

@@ -18,7 +18,7 @@ from bot import __version__
 from bot.settings import SETTINGS
 from bot.storage import Database
 from cogs.ui.channels import NEEDED_PERMISSIONS, invite_url
-from tests.e2e.steps import open_repair, posted, press
+from tests.e2e.steps import accept, open_repair, posted
 from tests.helpers import ROOT, LogWatcher, World, bot_environment, finish, spawn_bot
 from tests.standin.world import Permission
 
@@ -99,7 +99,7 @@ async def test_a_backup_made_while_running_restores_a_damaged_database(world: Wo
 
     again = await spawn_bot(env, tmp_path)
     await world.standin.gateway.wait_for_sessions(2)
-    await press(world, world.sam, thread, "I'm ready")
+    await accept(world, world.sam, thread)
     await posted(world, thread, "Step 1 of")
     again.terminate()
     assert (await finish(again))[0] == 0

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.app import MendBot
 from bot.rupture import Status
-from bot.wording import opening, turns
 from bot.wording import privacy as privacy_words
-from tests.e2e.steps import open_repair, posted, press, started_repair, write
+from bot.wording import turns
+from tests.e2e.steps import accept, open_repair, posted, press, started_repair, write
 from tests.helpers import FakeClock, Harness, World
 from tests.standin.actors import Person
 from tests.standin.world import Channel
@@ -147,14 +147,14 @@ async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: Wor
     await (await world.alex.press(ask.message, privacy_words.ERASE)).reply()
     await world.standin.until(lambda: privacy_words.ERASED in ask.message.text)  # type: ignore[union-attr]
     assert _traces(harness.database, world.alex.id, world.alex.user.username) == []
-    again = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
-    assert again.text == opening.NOT_RIGHT_NOW
+    again = await open_repair(world, world.alex, world.sam)
+    assert world.standin.messages(again)[0].pings() == set(), "the block still holds: the invitation reaches nobody"
     del mend
 
 
 async def started_repair_with(world: World, opener: Person, partner: Person) -> Channel:
     thread = await open_repair(world, opener, partner)
-    await press(world, partner, thread, turns.READY)
+    await accept(world, partner, thread)
     return thread
 
 

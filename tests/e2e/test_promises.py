@@ -18,7 +18,7 @@ from bot.rupture import Status
 from bot.wording import history as history_words
 from bot.wording import opening, turns
 from bot.wording import privacy as privacy_words
-from tests.e2e.steps import look_back, open_repair, posted, press, started_repair, write
+from tests.e2e.steps import accept, look_back, open_repair, posted, press, started_repair, write
 from tests.helpers import FakeClock, Harness, World
 
 # Where an export puts each table's rows; the tables left out hold nothing about a person.
@@ -47,9 +47,11 @@ async def test_every_invitation_says_who_can_read_private_threads(world: World, 
     first = await open_repair(world, world.alex, world.sam)
     second = await open_repair(world, world.alex, world.outsider, protocol="full")
     third = await open_repair(world, world.sam, world.outsider, protocol="parent-child")
-    for thread in (first, second, third):
+    for thread, invited in ((first, world.sam), (second, world.outsider), (third, world.outsider)):
         invitation = world.standin.messages(thread)[0]
-        assert opening.PRIVACY_NOTICE in invitation.text, "the first, and the ones after consent was given"
+        assert opening.READERS in invitation.text, "on the invitation itself"
+        details = await (await invited.press(invitation, opening.INVITATION_DETAILS)).reply()
+        assert details.ephemeral and opening.PRIVACY_NOTICE in details.text, "and in full, one tap away"
 
 
 async def test_someone_who_left_is_erased_after_thirty_days_by_the_scheduled_job(
@@ -89,7 +91,7 @@ async def test_an_export_holds_something_from_every_table_that_can_hold_somethin
     await (await owner.slash("mend block", world.general, member=world.outsider.user)).reply()
     await (await owner.slash("mend-admin setup", world.general, cadence="2")).reply()
     thread = await open_repair(world, owner, world.alex, protocol="full")
-    await press(world, world.alex, thread, turns.READY)
+    await accept(world, world.alex, thread)
     await posted(world, thread, "Step 1 of")
     await press(world, owner, thread, turns.AGREE)
     await posted(world, thread, "has agreed")

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import MendBot
 from bot.wording import turns
-from tests.e2e.steps import open_repair, posted, press, walk
+from tests.e2e.steps import accept, open_repair, posted, press, walk
 from tests.helpers import World
 
 THREE_SECONDS = 3.0
@@ -15,7 +15,7 @@ THREE_SECONDS = 3.0
 @pytest.mark.parametrize("protocol", ["quick", "full", "parent-child"])
 async def test_two_people_complete_each_protocol(world: World, mend: MendBot, protocol: str) -> None:
     thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     written = await walk(world, thread, mend.protocols[protocol], world.alex, world.sam)
     await press(world, world.alex, thread, turns.NOTHING_TO_ADD)
     await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
@@ -39,7 +39,7 @@ async def test_two_people_complete_each_protocol(world: World, mend: MendBot, pr
 async def test_in_parent_child_the_child_may_skip_and_is_never_asked_to_accept(world: World, mend: MendBot) -> None:
     parent, child = world.alex, world.sam
     thread = await open_repair(world, parent, child, protocol="parent-child")
-    await press(world, child, thread, turns.READY)
+    await accept(world, child, thread)
     await walk(world, thread, mend.protocols["parent-child"], parent, child, skip_optional=True)
     labels = {b["label"] for m in world.standin.messages(thread) for b in m.buttons()}
     assert turns.ACCEPT not in labels

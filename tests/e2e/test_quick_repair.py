@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app import MendBot
 from bot.wording import turns
-from tests.e2e.steps import open_repair, posted, press, write
+from tests.e2e.steps import accept, open_repair, posted, press, write
 from tests.helpers import World
 
 
@@ -15,7 +15,7 @@ async def test_a_quick_repair_from_invitation_to_close(world: World, mend: MendB
     assert thread.member_ids >= {alex.id, sam.id}
     assert not thread.invitable
 
-    await press(world, sam, thread, turns.READY)
+    await accept(world, sam, thread)
     await posted(world, thread, turns.ready(sam.id))
 
     await write(world, alex, thread, turns.WRITE, "I felt alone with the dishes.")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.app import MendBot
-from bot.wording import opening, server, turns
 from bot.wording import privacy as privacy_words
-from tests.e2e.steps import button, open_repair, press, repair_threads
+from bot.wording import server, turns
+from tests.e2e.steps import accept, open_repair, press
 from tests.helpers import World
 from tests.standin.actors import Person
 
@@ -14,7 +14,7 @@ async def test_resources_are_private_everywhere_and_leave_no_trace(world: World,
     requests_before = len(world.standin.requests)
     reply = await (await world.alex.slash("resources", world.general)).reply()
     assert reply.ephemeral
-    for expected in ("not therapy", "988", "116 123", "1-800-799-7233", "findahelpline.com", "Step away"):
+    for expected in ("not therapy", "988", "1-800-799-7233", "Kids Help Phone", "findahelpline.com", "Step away"):
         assert expected in reply.text
     dm = world.standin.open_dm(world.alex.user, world.application.bot)
     in_private = await (
@@ -36,20 +36,22 @@ async def test_resources_are_private_everywhere_and_leave_no_trace(world: World,
 
 async def test_every_repair_thread_opens_with_a_private_help_button(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     invitation = world.standin.messages(thread)[0]
     await world.standin.until(lambda: [b["label"] for b in invitation.buttons()] == [privacy_words.HELP_AND_SAFETY])
     reply = await (await world.sam.press(invitation, privacy_words.HELP_AND_SAFETY)).reply()
     assert reply.ephemeral and "Leaving a repair privately" in reply.text
 
 
-async def test_a_block_is_silent_and_the_inviter_only_sees_not_right_now(world: World, mend: MendBot) -> None:
+async def test_a_block_is_silent_and_its_invitations_reach_nobody(world: World, mend: MendBot) -> None:
     blocked = await (await world.sam.slash("mend block", world.general, member=world.alex.user)).reply()
     assert blocked.ephemeral and server.blocked(world.alex.id) in blocked.text
-    reply = await (await world.alex.slash("repair start", world.general, partner=world.sam.user)).reply()
-    assert reply.ephemeral
-    assert reply.text == opening.NOT_RIGHT_NOW
-    assert repair_threads(world) == []
+    unwanted = await open_repair(world, world.alex, world.sam)
+    assert world.standin.messages(unwanted)[0].pings() == set()
+    ask = await press(world, world.alex, unwanted, turns.WITHDRAW)
+    assert ask.message is not None
+    await (await world.alex.press(ask.message, turns.STEP_AWAY)).reply()
+    await world.standin.until(lambda: unwanted.archived)
     assert not any(
         "block" in m.text.lower()
         for c in world.guild.channels.values()
@@ -59,4 +61,4 @@ async def test_a_block_is_silent_and_the_inviter_only_sees_not_right_now(world: 
 
     await (await world.sam.slash("mend unblock", world.general, member=world.alex.user)).reply()
     thread = await open_repair(world, world.alex, world.sam)
-    assert await button(world, thread, turns.READY)
+    assert world.standin.messages(thread)[0].pings() == {f"user:{world.sam.id}"}

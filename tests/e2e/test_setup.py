@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import timedelta
 
 from bot.app import MendBot
-from bot.wording import opening, server, turns
-from tests.e2e.steps import checkins, open_repair, posted, press, repair_threads, started_repair, sweep
+from bot.wording import opening, server
+from tests.e2e.steps import accept, checkins, open_repair, posted, repair_threads, started_repair, sweep
 from tests.helpers import FakeClock, World
 from tests.standin.world import Permission
 
@@ -65,7 +65,7 @@ async def test_the_chosen_channel_role_protocol_and_cadence_are_used(
     thread = await open_repair(world, world.alex, world.sam)
     assert thread.parent_id == repairs.id
     assert "**Full repair**" in world.standin.messages(thread)[0].text
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     await posted(world, thread, "Step 1 of 10")
     clock.advance(days=1)
     assert await sweep(mend) == Counter()

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from bot.app import MendBot
 from bot.wording import turns
-from tests.e2e.steps import open_repair, posted, press, walk, write
+from tests.e2e.steps import accept, open_repair, posted, press, walk, write
 from tests.helpers import Harness, World
 
 
 async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: MendBot) -> None:
     role = world.standin.add_role(world.guild, "Family", 0)
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     text = f"@everyone @here <@&{role.id}> <@{world.sam.id}> <@!{world.outsider.id}> listen to this"
     await write(world, world.alex, thread, turns.WRITE, text)
     message = await posted(world, thread, "listen to this")
@@ -25,7 +25,7 @@ async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: Men
 
 async def test_the_longest_text_is_posted_whole(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     long_text = ("I needed you to notice. " * 200)[:3990] + " The end."
     await write(world, world.alex, thread, turns.WRITE, long_text)
     message = await posted(world, thread, "The end.")
@@ -39,7 +39,7 @@ def _files(database: Path) -> list[Path]:
 async def test_no_written_sentence_stays_in_the_database_files(world: World, harness: Harness) -> None:
     mend = await harness.start()
     thread = await open_repair(world, world.alex, world.sam, protocol="full")
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     written = await walk(world, thread, mend.protocols["full"], world.alex, world.sam)
     await write(world, world.alex, thread, turns.NAME_ONE_THING, "I will text when running late.")
     written.append("I will text when running late.")
@@ -58,7 +58,7 @@ async def test_no_written_sentence_stays_in_the_database_files(world: World, har
 
 async def test_every_request_carrying_written_words_allows_no_mentions(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     written = await walk(world, thread, mend.protocols["quick"], world.alex, world.sam)
     await write(world, world.alex, thread, turns.NAME_ONE_THING, "Ask for a pause sooner.")
     await press(world, world.sam, thread, turns.ACKNOWLEDGE)
@@ -83,7 +83,7 @@ async def test_private_answers_are_erased_when_the_repair_ends_before_the_reveal
 ) -> None:
     mend = await harness.start()
     thread = await open_repair(world, world.alex, world.sam, protocol="full")
-    await press(world, world.sam, thread, turns.READY)
+    await accept(world, world.sam, thread)
     await press(world, world.alex, thread, turns.AGREE)
     await press(world, world.sam, thread, turns.AGREE)
     await posted(world, thread, "Step 2 of 10")

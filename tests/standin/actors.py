@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.standin.server import Application, Callback, Pending, StandIn
@@ -52,6 +52,7 @@ class Person:
     user: User
     guild: Guild | None
     opened_modals: list[tuple[dict[str, Any], Pending]] = field(default_factory=list)
+    locale: str = "en-US"  # the language their Discord client is set to
 
     @property
     def id(self) -> int:
@@ -59,7 +60,7 @@ class Person:
 
     def with_guild(self, guild: Guild | None) -> Person:
         """The same person acting elsewhere (None: in their direct messages with the bot)."""
-        return Person(self.standin, self.application, self.user, guild, self.opened_modals)
+        return replace(self, guild=guild)  # the same list of opened forms
 
     @property
     def mention(self) -> str:
@@ -208,7 +209,7 @@ class Person:
             "channel": channel.payload(),
             "token": token,
             "version": 1,
-            "locale": "en-US",
+            "locale": self.locale,
             "entitlements": [],
             "attachment_size_limit": ATTACHMENT_LIMIT,
         }

@@ -12,6 +12,7 @@ from bot.actions import DEFAULT_CADENCE
 from bot.protocols import Role
 from bot.rupture import Due, FollowUp, Rupture, Seat, Status
 from bot.schedule import (
+    INVITATION_LASTS,
     BadCadence,
     Waking,
     break_over,
@@ -58,8 +59,9 @@ def test_activity_restarts_the_cadence() -> None:
 def test_what_is_due_follows_the_state() -> None:
     invited = schedule_next(Rupture(1, 10, 100, "quick", Status.INVITED, Seat(1), Seat(2), NOW, NOW))
     assert (invited.due, invited.due_at) == (Due.INVITE_REMINDER, NOW + timedelta(days=1))
-    assert reminder_sent(invited).due is None
-    assert schedule_next(replace(invited, invite_reminded=True)).due is None
+    reminded = reminder_sent(invited)
+    assert (reminded.due, reminded.due_at) == (Due.INVITATION_END, NOW + INVITATION_LASTS)
+    assert schedule_next(replace(invited, invite_reminded=True)) == reminded
     paused = schedule_next(replace(active(), paused_until=NOW + timedelta(hours=1)))
     assert (paused.due, paused.due_at) == (Due.PAUSE_END, NOW + timedelta(hours=1))
     resumed = break_over(paused, DEFAULT_CADENCE, NOW + timedelta(hours=1))

@@ -15,11 +15,13 @@ from bot.plan import MESSAGE_CARD_CHARACTERS, MESSAGE_CARD_LIMIT, Plan, Style, T
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.protocols import Role
 from bot.rupture import Phase, Position, Rupture, Status
-from bot.wording import refusals
+from bot.schedule import INVITATION_LASTS
+from bot.wording import privacy, refusals
 from bot.wording import turns as words
 from tests.pure import ALEX, NOW, PROTOCOLS, SAM, act, changed, invited, started, walk
 
 NAMES = {ALEX: "Alex", SAM: "Sam"}
+SET_ASIDE = (Move.NOT_NOW, Move.DECLINE, Move.NOT_SAFE)
 WALKED = [(key, index, change, who) for key in PROTOCOLS for index, (change, who) in enumerate(walk(key))]
 
 
@@ -79,14 +81,16 @@ def test_the_invitation_answered_keeps_only_its_help_button() -> None:
     assert plan.reply is None
 
 
-@pytest.mark.parametrize("move", [Move.NOT_NOW, Move.DECLINE])
-def test_not_now_and_decline_show_the_opener_the_same_line(move: Move) -> None:
-    plan = planned(changed(act(invited(), SAM, Press(move))), SAM)
-    declined = move is Move.DECLINE
-    assert lines(plan) == [words.SET_ASIDE]
-    assert reply_text(plan) == words.set_aside_reply(ALEX, declined)
-    assert plan.archive is declined
-    assert (plan.undo is None) is declined, "a decline stands even if the thread cannot be told"
+def test_every_answer_but_ready_shows_the_thread_nothing_and_only_the_person_is_told() -> None:
+    plans = {move: planned(changed(act(invited(), SAM, Press(move))), SAM) for move in SET_ASIDE}
+    for move, plan in plans.items():
+        assert (plan.posts, plan.edits, plan.archive, plan.tells_the_thread) == ((), (), False, False), move
+    ends = NOW + INVITATION_LASTS
+    assert reply_text(plans[Move.NOT_NOW]) == words.set_aside_reply(ALEX, False, ends)
+    assert reply_text(plans[Move.DECLINE]) == words.set_aside_reply(ALEX, True, ends)
+    unsafe = plans[Move.NOT_SAFE].reply
+    assert unsafe is not None and unsafe.text == words.NOT_YOUR_FAULT
+    assert [card.title for card in unsafe.cards] == [privacy.HELP_AND_SAFETY]
 
 
 def test_a_sealed_answer_refreshes_the_prompt_and_is_not_shown() -> None:
@@ -95,7 +99,7 @@ def test_a_sealed_answer_refreshes_the_prompt_and_is_not_shown() -> None:
     assert plan.posts == ()
     [refresh] = plan.edits
     assert refresh.message_id == 500 and refresh.last_card is not None
-    assert words.progress([(ALEX, False), (SAM, True)], words.WRITTEN) in refresh.last_card.text
+    assert words.progress(1, words.WRITTEN) in refresh.last_card.text
     assert reply_text(plan) == words.wrote_privately_reply(ALEX)
     assert "I'll say so." not in str(plan)
 
@@ -138,7 +142,8 @@ def test_a_named_commitment_can_be_acknowledged_and_the_last_answer_closes() -> 
     plan = planned(named, ALEX)
     [post] = plan.posts
     assert post.carries_commitment_of is Role.FIRST and not post.carries_prompt
-    assert [b.target for b in post.buttons] == [AcknowledgeButton(1, closing.position, Role.FIRST).custom_id]
+    acknowledge = AcknowledgeButton(1, closing.position, Role.FIRST)
+    assert [b.target for b in post.buttons] == [acknowledge.custom_id, ResourcesButton().custom_id]
     recorded = replace(named.rupture, first=replace(named.rupture.first, commitment_message_id=700))
     acknowledged = planned(changed(act(recorded, SAM, AcknowledgeButton(1, closing.position, Role.FIRST).action)), SAM)
     assert [(e.message_id, e.footer) for e in acknowledged.edits] == [(700, words.acknowledged_by("Sam"))]
@@ -161,7 +166,7 @@ def test_a_break_is_shown_neutrally_with_a_way_to_end_it_early() -> None:
     plan = planned(paused, SAM)
     until = NOW + timedelta(hours=1)
     assert lines(plan) == [words.paused(until)]
-    assert [b.target for b in plan.posts[0].buttons] == [EndBreak(1).custom_id]
+    assert [b.target for b in plan.posts[0].buttons] == [EndBreak(1).custom_id, ResourcesButton().custom_id]
     assert reply_text(plan) == words.paused_reply(until)
     ended = planned(changed(act(paused.rupture, SAM, EndPause())), SAM)
     assert lines(ended) == [words.BREAK_OVER] and ended.posts[-1].carries_prompt
@@ -169,7 +174,7 @@ def test_a_break_is_shown_neutrally_with_a_way_to_end_it_early() -> None:
 
 def test_stepping_away_is_neutral_in_the_thread_and_private_to_the_person() -> None:
     plan = planned(changed(act(started(), ALEX, Leave())), ALEX)
-    assert lines(plan) == [words.left(ALEX)]
+    assert lines(plan) == [words.LEFT]
     assert reply_text(plan) == words.left_reply(SAM)
     assert plan.archive and plan.undo is None
 
@@ -245,7 +250,8 @@ def test_every_refusal_reason_has_its_case() -> None:
 def test_a_prompt_is_made_for_its_position() -> None:
     rupture = started()
     plan = planned(changed(act(invited(), SAM, Press(Move.READY))), SAM)
-    [write, take_break, leave] = plan.posts[-1].buttons
+    [write, take_break, leave, help_and_safety] = plan.posts[-1].buttons
     assert components.parse(write.target) == WriteButton(1, Position(0, Phase.WRITE, 0))
     assert rupture.position == Position(0, Phase.WRITE, 0)
     assert (take_break.label, leave.label) == (words.TAKE_A_BREAK, words.STEP_AWAY)
+    assert help_and_safety.target == ResourcesButton().custom_id

@@ -37,8 +37,9 @@ from bot.events import (
 )
 from bot.people import erased_from
 from bot.protocols import Kind, Protocol, Response, Role, Step
-from bot.repair import can, decide
+from bot.repair import can, decide, invitation, invitation_ended
 from bot.rupture import Commitment, Due, Phase, Position, Progress, Rupture, Status, turn
+from bot.schedule import INVITATION_LASTS, reminder_sent
 from tests.pure import ALEX, NOW, PROTOCOLS, ROBIN, SAM, act, changed, invited, refused, started
 
 
@@ -50,13 +51,27 @@ def test_only_the_partner_answers_the_invitation() -> None:
     assert ready.events == (Ready(Role.SECOND), NewPrompt(Position(0, Phase.WRITE, 0)))
 
 
-def test_not_now_waits_and_decline_closes_with_the_same_neutral_event() -> None:
-    not_now = changed(act(invited(), SAM, Press(Move.NOT_NOW)))
-    decline = changed(act(invited(), SAM, Press(Move.DECLINE)))
-    assert not_now.rupture.status is Status.INVITED
-    assert decline.rupture.status is Status.DECLINED
-    assert not_now.events == (SetAside(Role.SECOND, declined=False),)
-    assert decline.events == (SetAside(Role.SECOND, declined=True), Closed(Status.DECLINED))
+def test_every_answer_but_ready_leaves_the_invitation_exactly_as_no_answer_would_at_its_end() -> None:
+    """Not now, a decline, "I feel afraid or pressured" and stepping away change only that no reminder
+    comes: the invitation waits for the same end as one nobody answered, so nothing tells them apart."""
+    unanswered = reminder_sent(invited())
+    answers: list[Action] = [Press(Move.NOT_NOW), Press(Move.DECLINE), Press(Move.NOT_SAFE), Leave()]
+    for action in answers:
+        answered = changed(act(invited(), SAM, action))
+        assert answered.rupture == unanswered, action
+        assert [type(event) for event in answered.events] == [SetAside], action
+    assert (unanswered.status, unanswered.due, unanswered.due_at) == (
+        Status.INVITED,
+        Due.INVITATION_END,
+        NOW + INVITATION_LASTS,
+    )
+    assert changed(act(unanswered, SAM, Press(Move.READY))).rupture.status is Status.ACTIVE, "yes stays possible"
+
+
+def test_an_unwanted_invitation_waits_for_the_same_end() -> None:
+    unwanted = invitation(10, "quick", ALEX, SAM, NOW, unwanted=True)
+    assert (unwanted.due, unwanted.due_at) == (Due.INVITATION_END, NOW + INVITATION_LASTS)
+    assert invitation_ended(unwanted, NOW + INVITATION_LASTS).status is Status.ENDED
 
 
 def test_the_floor_belongs_to_the_writer_then_the_listener() -> None:
