@@ -23,11 +23,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,47 +37,24 @@ from bot.budget import DEFAULT_RATE  # noqa: E402
 from bot.protocols import load_protocols  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.wording import turns  # noqa: E402
-from tests.e2e.steps import checkins, open_repair, posted, press, walk, write  # noqa: E402
+from tests.e2e.steps import accept, checkins, open_repair, posted, press, walk, write  # noqa: E402
 from tests.helpers import World, seed_active_rupture  # noqa: E402
-from tests.standin.actors import Person, Sent  # noqa: E402
+from tests.standin.actors import Person  # noqa: E402
 from tests.standin.limits import GLOBAL_LIMIT, is_exempt  # noqa: E402
 from tests.standin.server import StandIn  # noqa: E402
-from tests.standin.world import Channel, Message  # noqa: E402
-
-PAUSE = 0.25  # seconds a person takes before each action (reading a prompt takes longer)
-
-
-class Unhurried(Person):
-    """A person who takes a moment before each action. Without it the walk presses a new prompt
-    within a millisecond of its appearing, before Mend has noted which message carries it, and Mend
-    then answers as if an older message had been pressed (see bench/README.md)."""
-
-    async def _send(self, kind: int, channel: Channel, data: dict[str, Any], *, message: Message | None = None) -> Sent:
-        await asyncio.sleep(PAUSE)
-        return await super()._send(kind, channel, data, message=message)
-
-
-def unhurried(world: World) -> World:
-    """The same world, with Alex, Sam and Robin unhurried."""
-
-    def slowed(person: Person) -> Unhurried:
-        return Unhurried(world.standin, world.application, person.user, world.guild)
-
-    return replace(world, alex=slowed(world.alex), sam=slowed(world.sam), outsider=slowed(world.outsider))
 
 
 async def whole_repairs(world: World, folder: Path) -> list[str]:
     """Walk a quick and a full repair; per repair, the requests under the global limit per interaction."""
-    standin, world = world.standin, unhurried(world)
+    standin = world.standin
     process = await bots.launch(standin, world.application, folder, bots.MEND)
     lines = []
     try:
         protocols = load_protocols()
-        await open_repair(world, world.alex, world.outsider)  # the privacy notice is asked once, before
         for protocol in ("quick", "full"):
             before, first = standin.snapshot(), len(standin.requests)
             thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
-            await press(world, world.sam, thread, turns.READY)
+            await accept(world, world.sam, thread)
             await walk(world, thread, protocols[protocol], world.alex, world.sam)
             await write(world, world.alex, thread, turns.NAME_ONE_THING, "I'll say when I'm tired.")
             await press(world, world.sam, thread, turns.ACKNOWLEDGE)
