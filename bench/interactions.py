@@ -473,32 +473,34 @@ def table(runs: list[Run]) -> list[str]:
 
 
 def summary(runs: list[Run], rates: list[int]) -> list[str]:
-    """Per path: Mend ÷ floor and floor ÷ ping, for latency and CPU at the first rate, throughput at
-    the last paced rate and in bursts; then whether the turn cycles kept up with the last rate."""
+    """Per path: Mend ÷ floor, floor ÷ ping and their product Mend ÷ ping (what the benchmark reported
+    before the floor bot), for latency and CPU at the first rate and throughput at the last paced
+    rate and in bursts; then whether the turn cycles kept up with the last rate."""
     found = {(run.path, run.bot, run.load): run for run in runs}
     first, last = f"{rates[0]}/s", f"{rates[-1]}/s"
+    figures = (
+        (Run.median, first),
+        (Run.p99, first),
+        (Run.cpu_ms, first),
+        (Run.throughput, last),
+        (Run.throughput, "burst"),
+    )
     columns = f"{'median':>6} {'p99':>6} {'CPU':>6} {'per s':>6} {'burst':>6}"
     lines = [
-        f"Each path as Mend ÷ floor and floor ÷ ping: median, p99 and CPU per interaction at {first}, "
-        f"interactions per second at {last} and in bursts",
-        f"{'':<18} {'Mend ÷ floor':<34} {'floor ÷ ping':<34}",
-        f"{'path':<18} {columns}    {columns}",
+        f"Each path: median, p99 and CPU per interaction at {first}, interactions per second at {last} and in bursts",
+        f"{'':<18} {'Mend ÷ floor':<34}   {'floor ÷ ping':<34}   {'Mend ÷ ping':<34}",
+        f"{'path':<18} {columns}   {columns}   {columns}",
     ]
     for path in ("status (10 open)", "refused press", "turn submit", "floor press"):
-        cells = []
-        for top, under in (((path, "mend"), (path, "floor")), ((path, "floor"), ("/ping", "bare"))):
-            ratios = [
-                _ratio(figure(found[(*top, load)]), figure(found[(*under, load)]))
-                for figure, load in (
-                    (Run.median, first),
-                    (Run.p99, first),
-                    (Run.cpu_ms, first),
-                    (Run.throughput, last),
-                    (Run.throughput, "burst"),
-                )
-            ]
-            cells.append(" ".join(ratios))
-        lines.append(f"{path:<18} {cells[0]}    {cells[1]}")
+        pairs = (("mend", path, "floor", path), ("floor", path, "bare", "/ping"), ("mend", path, "bare", "/ping"))
+        cells = [
+            " ".join(
+                _ratio(figure(found[(top_path, top, load)]), figure(found[(under_path, under, load)]))
+                for figure, load in figures
+            )
+            for top, top_path, under, under_path in pairs
+        ]
+        lines.append(f"{path:<18} {'   '.join(cells)}")
     offered = rates[-1]
     for bot in ("floor", "mend"):
         achieved = found[("turn submit", bot, last)].throughput()
