@@ -8,10 +8,12 @@ domain. It answers with the bodies `bench/interactions.py` recorded from Mend on
 
 * `/repair status`: one ephemeral callback with Mend's embed of ten open repairs;
 * a press by the outsider (the one user id the script names): Mend's private refusal;
-* "Reflect back": the form, as a stateless modal, like Mend's;
+* "Reflect back": the form, as a stateless modal, like Mend's (its optional private question too);
 * the form sent: UPDATE_MESSAGE retiring the buttons it came from, then one follow-up with the
   words and the next prompt ("Got it", "Not quite"…);
-* "Not quite": UPDATE_MESSAGE, then one follow-up with the line and the prompt to reflect back again.
+* "Not quite": UPDATE_MESSAGE, then one follow-up with the line and the prompt to say what was
+  missed or let them try again;
+* "Let them try again": UPDATE_MESSAGE, then one follow-up with the prompt to reflect back again.
 
 Buttons are answered by one `DynamicItem` template over every `mend:` custom_id, as in
 `cogs/components.py`, so discord.py rebuilds the whole message a button sits on here too; form
@@ -101,12 +103,22 @@ class Floor:
         lane, round_ = int(turn["lane"]), int(turn["round"])
         if turn["move"] == "write":
             await interaction.response.send_modal(self.form(lane, round_))
-        else:  # "Not quite": the listener reflects back again, one round on
+        elif turn["move"] == "notquite":  # the speaker is asked what was missed, one round on
             await self.move_on(interaction, self.script["press"], lane, round_ + 1)
+        else:  # "Let them try again": the listener reflects back again, in the same round
+            await self.move_on(interaction, self.script["again"], lane, round_)
 
     def form(self, lane: int, round_: int) -> discord.ui.Modal:
         form = self.script["form"]
         made = discord.ui.Modal(title=form["title"], custom_id=fill(form["custom_id"], lane, round_), timeout=None)
+        question = form["question"]
+        if question is not None:  # Mend's private one-of question, above the words
+            options = [discord.RadioGroupOption(label=label, value=value) for label, value in question["options"]]
+            choice: discord.ui.RadioGroup[discord.ui.View] = discord.ui.RadioGroup(
+                custom_id=question["custom_id"], options=options, required=question["required"]
+            )
+            label = discord.ui.Label(text=question["label"], description=question["description"], component=choice)
+            made.add_item(label)
         made.add_item(
             discord.ui.TextInput(
                 label=form["label"],
@@ -126,7 +138,8 @@ class Floor:
             await self.refuse(interaction)
             return
         rows = data.get("components", [])
-        words = next(field["value"] for row in rows for field in row.get("components") or [row.get("component")])
+        fields = (field for row in rows for field in row.get("components") or [row.get("component")])
+        words = next(field["value"] for field in fields if field.get("custom_id") == "text")
         await self.move_on(interaction, self.script["submit"], int(form["lane"]), int(form["round"]), words)
 
     async def move_on(

@@ -11,11 +11,14 @@ paced at 200/s and 500/s, and in bursts. Mend's paths are the busy ones:
 * refused press: an outsider (a moderator who can see the thread) presses a turn button;
 * turn submit: a form is submitted; the prompt it came from is retired in the callback, and the
   words with the next prompt follow on the interaction's token;
-* floor press: "Not quite" sends the floor back to the listener, the same way.
+* floor press: "Not quite" asks the speaker what was missed, the same way;
+* try again: the speaker's "Let them try again" hands the floor back to the listener, the same way.
+
+A turn cycle is those last three and the press that opens the form: four interactions.
 
 Each path is reported as Mend ÷ floor (Mend's own cost) and floor ÷ ping (Discord's and
 discord.py's). Latency is from the interaction leaving the stand-in to its callback arriving;
-"until posted" is, for the two turn paths, until the new prompt is in the thread. CPU per
+"until posted" is, for the three turn paths, until the new prompt is in the thread. CPU per
 interaction is the bot process's user+system time over the run divided by interactions; the
 stand-in's own CPU (this process) is reported too. "global/int" is the requests under Discord's
 global limit per interaction, from the stand-in's tally. RSS is read after ready and after 10 000
@@ -54,6 +57,7 @@ import floor_bot  # noqa: E402
 import global_limit  # noqa: E402
 import sweep as sweep_benchmark  # noqa: E402
 
+from bot.steps import ROUNDS_BEFORE_MOVING_ON  # noqa: E402
 from bot.wording import opening  # noqa: E402
 from bot.wording import turns as turn_words  # noqa: E402
 from tests.standin.actors import Person, Sent  # noqa: E402
@@ -65,12 +69,13 @@ TICK = os.sysconf("SC_CLK_TCK")
 MOD_PERMISSIONS = Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS
 SPOKEN = "I felt unheard at dinner."
 HEARD = "You felt unheard at dinner."
+TURN_PATHS = ("turn submit", "floor press", "try again")
 KEPT_UP = 0.95  # a paced load is kept up with if at least this share of its rate is reached
 
 
 @dataclass
 class Lane:
-    """One repair whose two people take turns forever: reflect back, then "not quite"."""
+    """One repair whose two people take turns forever: reflect back, "not quite", "let them try again"."""
 
     thread: Channel
     speaker: Person
@@ -117,7 +122,7 @@ class Run:
     cpu: float = 0.0
     standin_cpu: float = 0.0
     tally: Tally = field(default_factory=Tally)
-    interactions_each: int = 1  # a turn cycle is three interactions: open the form, submit, press
+    interactions_each: int = 1  # a turn cycle is four: open the form, submit, "not quite", "try again"
 
     @property
     def count(self) -> int:
@@ -130,7 +135,7 @@ class Run:
         return _p99(self.latencies) * 1000
 
     def throughput(self) -> float:
-        """Interactions per second (for turns: whole cycles, three interactions each)."""
+        """Interactions per second (for turns: whole cycles, four interactions each)."""
         return self.interactions_each * self.count / self.wall if self.wall else 0.0
 
     def cpu_ms(self) -> float:
@@ -179,7 +184,7 @@ class Rig:
         floor_script = self.folder / "floor.json"
         floor_script.write_text(json.dumps(script))
         await self._launch(self.floor, (str(ROOT / "bench" / "floor_bot.py"),), FLOOR_SCRIPT=str(floor_script))
-        self._floor_lanes(script["press"])
+        self._floor_lanes(script["again"])
         self.calls, self.same_calls = calls.compare(recorded, await self.record(self.floor))
         self.rss_ready = {bot.name: bot.rss_mib() for bot in self.bots}
 
@@ -263,9 +268,12 @@ class Rig:
 
     async def record(self, bot: Bot) -> dict[str, list[Recorded]]:
         """The requests `bot` makes for one interaction of each path, each given time to finish (as a
-        person would take) before the next."""
+        person would take) before the next. The turn paths are recorded once their loop has gone round
+        often enough to look as it does for the rest of the run ("Let's move on for now" offered)."""
         recorded: dict[str, list[Recorded]] = {}
         lane = bot.lanes[0]
+        for _ in range(ROUNDS_BEFORE_MOVING_ON):
+            await turns(bot, [Run(path, bot.name, "") for path in TURN_PATHS], [lane])(Run("", bot.name, ""))
 
         @contextlib.asynccontextmanager
         async def watching(path: str) -> AsyncIterator[None]:
@@ -284,7 +292,9 @@ class Rig:
         async with watching("turn submit"):
             await _submit(lane, form, Run("", bot.name, ""))
         async with watching("floor press"):
-            await _not_quite(lane, Run("", bot.name, ""))
+            await _moved_on(lane, lane.speaker, turn_words.NOT_QUITE, Run("", bot.name, ""))
+        async with watching("try again"):
+            await _moved_on(lane, lane.speaker, turn_words.TRY_AGAIN, Run("", bot.name, ""))
         return recorded
 
     async def settled(self, quiet: float = 0.2) -> None:
@@ -367,50 +377,60 @@ def refused(bot: Bot) -> Action:
 
 
 async def _open_form(lane: Lane) -> Callback:
-    return await (await lane.listener.press(lane.prompt, "Reflect back")).reply(timeout=30)
+    return await (await lane.listener.press(lane.prompt, turn_words.REFLECT_BACK)).reply(timeout=30)
 
 
 async def _submit(lane: Lane, form: Callback, run: Run) -> None:
     """Send the form; the words and the next prompt come as the interaction's follow-up."""
-    await _moved_on(lane, await lane.listener.submit(form, HEARD), run)
+    await _followed_up(lane, await lane.listener.submit(form, HEARD), run)
 
 
-async def _not_quite(lane: Lane, run: Run) -> None:
-    await _moved_on(lane, await lane.speaker.press(lane.prompt, "Not quite"), run)
+async def _moved_on(lane: Lane, person: Person, label: str, run: Run) -> None:
+    """`person` presses `label` on the live prompt; the next prompt comes as the follow-up."""
+    await _followed_up(lane, await person.press(lane.prompt, label), run)
 
 
-async def _moved_on(lane: Lane, sent: Sent, run: Run) -> None:
+async def _followed_up(lane: Lane, sent: Sent, run: Run) -> None:
     run.note(await sent.reply(timeout=30))
     lane.prompt = await sent.followup(timeout=30)
     run.until_posted.append(monotonic() - sent.pending.sent_at)
 
 
-def turns(bot: Bot, submits: Run, presses: Run) -> Action:
-    """Each call moves one ready lane on: reflect back (open the form, send it), then "not quite"."""
+TURN_CYCLE = 4  # interactions: open the form, send it, "not quite", "let them try again"
+
+
+def turns(bot: Bot, parts: list[Run], lanes: list[Lane] | None = None) -> Action:
+    """Each call moves one ready lane (of `lanes`, by default all the bot's) round the loop: the
+    listener reflects back (opens the form, sends it), the speaker says "not quite", then lets them
+    try again; each of the three is noted in its part of `parts` (in TURN_PATHS's order)."""
+    submits, presses, agains = parts
     ready: asyncio.Queue[Lane] = asyncio.Queue()
-    for lane in bot.lanes:
+    for lane in bot.lanes if lanes is None else lanes:
         ready.put_nowait(lane)
 
     async def action(run: Run) -> None:
         lane = await ready.get()
         await _submit(lane, await _open_form(lane), submits)
-        await _not_quite(lane, presses)
+        await _moved_on(lane, lane.speaker, turn_words.NOT_QUITE, presses)
+        await _moved_on(lane, lane.speaker, turn_words.TRY_AGAIN, agains)
         ready.put_nowait(lane)
 
     return action
 
 
 async def turn_cycles(rig: Rig, bot: Bot, load: str, rate: float, count: int) -> list[Run]:
-    """A turn is three interactions (open the form, submit it, press "not quite"), paced as a whole."""
-    submits = Run("turn submit", bot.name, load, interactions_each=3)
-    presses = Run("floor press", bot.name, load, interactions_each=3)
+    """A turn cycle is four interactions (open the form, submit it, "not quite", "try again"), paced
+    as a whole; each part's CPU is its share of the cycle's."""
+    parts = [Run(path, bot.name, load, interactions_each=TURN_CYCLE) for path in TURN_PATHS]
     combined = Run("turn cycle", bot.name, load)
-    await paced(rig, combined, bot, rate / 3, max(1, count // 3), turns(bot, submits, presses), len(bot.lanes))
-    for part in (submits, presses):
+    cycles = max(1, count // TURN_CYCLE)
+    await paced(rig, combined, bot, rate / TURN_CYCLE, cycles, turns(bot, parts), len(bot.lanes))
+    done = len(parts[0].latencies)
+    for part in parts:
         part.wall, part.standin_cpu, part.tally = combined.wall, combined.standin_cpu, combined.tally
-        part.cpu = combined.cpu * part.count / max(1, 3 * len(submits.latencies))
-    bot.interactions += 3 * len(submits.latencies)
-    return [submits, presses]
+        part.cpu = combined.cpu * part.count / max(1, TURN_CYCLE * done)
+    bot.interactions += TURN_CYCLE * done
+    return parts
 
 
 async def measure(rig: Rig, rates: list[int], count: int, burst: int) -> list[Run]:
@@ -491,7 +511,7 @@ def summary(runs: list[Run], rates: list[int]) -> list[str]:
         f"{'':<18} {'Mend ÷ floor':<34}   {'floor ÷ ping':<34}   {'Mend ÷ ping':<34}",
         f"{'path':<18} {columns}   {columns}   {columns}",
     ]
-    for path in ("status (10 open)", "refused press", "turn submit", "floor press"):
+    for path in ("status (10 open)", "refused press", *TURN_PATHS):
         pairs = (("mend", path, "floor", path), ("floor", path, "bare", "/ping"), ("mend", path, "bare", "/ping"))
         cells = [
             " ".join(

@@ -27,10 +27,13 @@ class Move(StrEnum):
     NOT_SAFE = "unsafe"  # "yes, I feel afraid or pressured", in answer to the safety question
     SKIP = "skip"
     GOT_IT = "gotit"
+    MORE = "more"  # got it, and there is more to say
     NOT_QUITE = "notquite"
+    MOVE_ON = "moveon"  # after three rounds, either may move on for now
+    READ = "read"
     ACCEPT = "accept"
     AGREE = "agree"
-    UNDERSTOOD = "yes"
+    UNDERSTOOD = "yes"  # understood enough for now
     NOT_YET = "notyet"
 
 
@@ -101,7 +104,14 @@ class Snooze:
     length: timedelta
 
 
-Action = Press | Write | Acknowledge | Pause | EndPause | Leave | AnswerCheckin | Snooze
+@dataclass(frozen=True)
+class Say:
+    """One of the fixed repair phrases, sent to the other person in the thread, outside the turns."""
+
+    phrase: str
+
+
+Action = Press | Write | Acknowledge | Pause | EndPause | Leave | AnswerCheckin | Snooze | Say
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.actions import Acknowledge, AnswerCheckin, CheckinAnswer, EndPause, Leave, Move, Pause, Press, Snooze
+from bot.actions import Acknowledge, AnswerCheckin, CheckinAnswer, EndPause, Leave, Move, Pause, Press, Say, Snooze
 from bot.protocols import Role
 from bot.rupture import Due, Phase, Position, Rupture
 
@@ -58,6 +58,7 @@ class StartChoice(StrEnum):
     START = "yes"
     NOT_NOW = "no"
     NOT_SAFE = "unsafe"
+    CALM_ENOUGH = "calm"  # a parent, after their private moment to calm down first
 
 
 _SNOOZES = {CheckinChoice.SNOOZE_DAY: timedelta(days=1), CheckinChoice.SNOOZE_THREE_DAYS: timedelta(days=3)}
@@ -136,11 +137,60 @@ class WriteForm:
 
 @dataclass(frozen=True)
 class OfferBreak:
+    """The private choice of break lengths; `longer` when a break just ended and someone needs more."""
+
+    rupture_id: int
+    longer: bool = False
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:break:{self.rupture_id}:{'longer' if self.longer else 'ask'}"
+
+
+@dataclass(frozen=True)
+class BreakUntilMorning:
+    """A break until the end of the presser's quiet hours tomorrow morning (known only when pressed)."""
+
     rupture_id: int
 
     @property
     def custom_id(self) -> str:
-        return f"mend:break:{self.rupture_id}:ask"
+        return f"mend:break:{self.rupture_id}:morning"
+
+
+class Feeling(StrEnum):
+    """The answer, at the top of every writing form, to "how are you right now?" (kept nowhere)."""
+
+    CALM = "calm"
+    TENSE = "tense"
+    FLOODED = "flooded"
+
+
+@dataclass(frozen=True)
+class PhrasePalette:
+    """Opens the private palette of repair phrases."""
+
+    rupture_id: int
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:phrases:{self.rupture_id}"
+
+
+@dataclass(frozen=True)
+class SayPhrase:
+    """Sends one repair phrase (by its key) to the other person, in the thread."""
+
+    rupture_id: int
+    phrase: str
+
+    @property
+    def custom_id(self) -> str:
+        return f"mend:say:{self.rupture_id}:{self.phrase}"
+
+    @property
+    def action(self) -> Say:
+        return Say(self.phrase)
 
 
 @dataclass(frozen=True)
@@ -310,6 +360,9 @@ Component = (
     | AcknowledgeButton
     | WriteForm
     | OfferBreak
+    | BreakUntilMorning
+    | PhrasePalette
+    | SayPhrase
     | TakeBreak
     | EndBreak
     | LeaveButton
@@ -336,8 +389,10 @@ def _turn(match: re.Match[str]) -> Component:
 
 def _break(match: re.Match[str]) -> Component:
     rupture_id, what = int(match["rid"]), match["what"]
-    if what == "ask":
-        return OfferBreak(rupture_id)
+    if what in ("ask", "longer"):
+        return OfferBreak(rupture_id, longer=what == "longer")
+    if what == "morning":
+        return BreakUntilMorning(rupture_id)
     if what == "end":
         return EndBreak(rupture_id)
     return TakeBreak(rupture_id, int(what))
@@ -354,7 +409,15 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
         re.compile(rf"mend:write:(?P<rid>{_ID}):{_AT}", re.ASCII),
         lambda m: WriteForm(int(m["rid"]), _position(m)),
     ),
-    "break": (re.compile(rf"mend:break:(?P<rid>{_ID}):(?P<what>ask|end|[0-9]{{2,4}})", re.ASCII), _break),
+    "break": (
+        re.compile(rf"mend:break:(?P<rid>{_ID}):(?P<what>ask|longer|morning|end|[0-9]{{2,4}})", re.ASCII),
+        _break,
+    ),
+    "phrases": (re.compile(rf"mend:phrases:(?P<rid>{_ID})", re.ASCII), lambda m: PhrasePalette(int(m["rid"]))),
+    "say": (
+        re.compile(rf"mend:say:(?P<rid>{_ID}):(?P<what>[a-z]{{1,12}}[0-9]{{1,2}})", re.ASCII),
+        lambda m: SayPhrase(int(m["rid"]), m["what"]),
+    ),
     "leave": (
         re.compile(rf"mend:leave:(?P<rid>{_ID}):(?P<what>{_choices(LeaveStep)})", re.ASCII),
         lambda m: LeaveButton(int(m["rid"]), LeaveStep(m["what"])),
@@ -424,6 +487,6 @@ def matches(message_components: Iterable[str], due: Due, rupture: Rupture, role:
     if due is Due.INVITATION_END:
         return True  # while an invitation waits, the ending is the only thing Mend posts in its thread
     if due is Due.PAUSE_END:
-        return OfferBreak(rupture.id).custom_id in found  # a prompt posted since the claim
+        return OfferBreak(rupture.id, longer=True).custom_id in found
     assert role is not None
     return any(FollowupButton(rupture.id, role, answer).custom_id in found for answer in FollowupAnswer)

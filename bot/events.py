@@ -83,15 +83,35 @@ class Agreed:
 
 @dataclass(frozen=True)
 class Confirmed:
-    """The speaker says whether the reflection landed: *got it* or *not quite*."""
+    """The speaker says whether the reflection landed: *got it* (`more` to say), or *not quite*."""
 
     role: Role
     landed: bool
+    more: bool = False
 
 
 @dataclass(frozen=True)
 class Accepted:
+    """The listener accepts what was said, or (`read`) says they have read it."""
+
     role: Role
+    read: bool = False
+
+
+@dataclass(frozen=True)
+class MovedOn:
+    """After three rounds, someone chose to move on for now (`role`); or, with no role, Mend moved a
+    repair on because its way of repairing has changed since it began."""
+
+    role: Role | None = None
+
+
+@dataclass(frozen=True)
+class SaidPhrase:
+    """A fixed repair phrase, sent outside the turns."""
+
+    role: Role
+    phrase: str
 
 
 @dataclass(frozen=True)
@@ -172,9 +192,10 @@ class NewPrompt:
 
 @dataclass(frozen=True)
 class Resolved:
-    """Both feel understood (or both said they're okay now): the repair is complete."""
+    """The repair is complete: both feel understood enough for now, or (`parent_led`) the parent
+    has done their part, and the child is offered, not asked, to answer."""
 
-    through_checkin: bool
+    parent_led: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +214,8 @@ Event = (
     | Agreed
     | Confirmed
     | Accepted
+    | MovedOn
+    | SaidPhrase
     | Skipped
     | Recognised
     | CommitmentNamed

@@ -74,10 +74,11 @@ class Button:
     label: str
     target: str  # a custom_id, or a URL for a link
     style: Style = Style.SECONDARY
+    row: int | None = None  # which row of buttons it goes in (else the next with room)
 
     @classmethod
-    def to(cls, component: Component, label: str, style: Style = Style.SECONDARY) -> Button:
-        return cls(label, component.custom_id, style)
+    def to(cls, component: Component, label: str, style: Style = Style.SECONDARY, *, row: int | None = None) -> Button:
+        return cls(label, component.custom_id, style, row)
 
     @classmethod
     def link(cls, label: str, url: str) -> Button:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.actions import Move
-from bot.components import AcknowledgeButton, EndBreak, FollowupWay
+from bot.components import AcknowledgeButton, EndBreak, FollowupWay, WriteButton
 from bot.events import (
     Accepted,
     Agreed,
@@ -23,6 +23,7 @@ from bot.events import (
     Confirmed,
     Event,
     Left,
+    MovedOn,
     NewPrompt,
     Paused,
     PickedUp,
@@ -33,6 +34,7 @@ from bot.events import (
     Resolved,
     Revealed,
     SaidOkay,
+    SaidPhrase,
     SetAside,
     Skipped,
     Snoozed,
@@ -44,7 +46,7 @@ from bot.posts import invitation
 from bot.prompts import prompt, retired_invitation_buttons, with_help
 from bot.protocols import Protocol, Role
 from bot.rupture import Phase, Progress, Rupture, Status, current_step, turn
-from bot.wording import checkins, common, opening, privacy, refusals
+from bot.wording import checkins, common, opening, phrases, privacy, refusals
 from bot.wording import turns as words
 
 
@@ -61,6 +63,9 @@ class Actor:
     @property
     def byline(self) -> Byline:
         return Byline(self.name, self.icon_url)
+
+
+MEND = Actor(user_id=0, name="Mend")  # for a change Mend makes itself, which nobody pressed for
 
 
 def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
@@ -141,8 +146,11 @@ def why_not(rupture: Rupture, protocol: Protocol, refusal: Refusal) -> str:
 def _cards(event: Event, change: Change, protocol: Protocol, actor: Actor) -> list[Card]:
     """What one event puts in the thread: someone's words, both sealed answers, or a neutral line."""
     if isinstance(event, Wrote):
-        title = words.written_title(event.part, protocol.steps[event.step].title)
+        step_title = protocol.steps[event.step].title if event.step < len(protocol.steps) else ""
+        title = words.written_title(event.part, step_title)
         return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
+    if isinstance(event, SaidPhrase):
+        return [Card(phrases.phrase(event.phrase) or "", byline=actor.byline)]
     if isinstance(event, CommitmentNamed):
         title = words.written_title(Phase.COMMITMENTS, "")
         return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
@@ -166,10 +174,14 @@ def _line(event: Event, change: Change) -> str | None:
     match event:
         case Ready(role=role):
             return words.ready(person(role))
-        case Confirmed(role=role, landed=landed):
-            return words.confirmed(person(role), landed)
-        case Accepted(role=role):
-            return words.accepted(person(role))
+        case Confirmed(role=role, landed=landed, more=more):
+            return words.confirmed(person(role), landed, more)
+        case Accepted(role=role, read=read):
+            return words.accepted(person(role), read)
+        case MovedOn(role=None):
+            return words.STEPS_CHANGED
+        case MovedOn():
+            return words.MOVED_ON
         case Skipped(role=role, part=Phase.WRITE):
             return words.skipped(person(role))
         case Left():
@@ -184,8 +196,8 @@ def _line(event: Event, change: Change) -> str | None:
             return words.snoozed(until)
         case CheckinsStopped():
             return words.CHECKINS_STOPPED
-        case Resolved(through_checkin=through_checkin):
-            return words.RESOLVED_BY_CHECKIN if through_checkin else words.RESOLVED_BY_RECOGNITION
+        case Resolved(parent_led=parent_led):
+            return words.RESOLVED_BY_A_PARENT if parent_led else words.RESOLVED_BY_RECOGNITION
     return None
 
 
@@ -225,6 +237,9 @@ def _reply(change: Change, actor: Actor) -> Reply | None:
         ways = ((True, checkins.BY_DM), (False, checkins.IN_THE_THREAD))
         buttons = tuple(Button.to(FollowupWay(change.rupture.id, named.role, by_dm), label) for by_dm, label in ways)
         return Reply(checkins.HOW_TO_ASK, buttons=buttons)
+    if any(isinstance(e, Recognised) and not e.understood for e in change.events):
+        tell = Button.to(WriteButton(change.rupture.id, change.rupture.position), words.TELL_WHAT_I_NEED)
+        return Reply(words.NOT_YET_REPLY, buttons=(tell,))
     sentences = (_private_word(event, change, actor) for event in change.events)
     sentence = next((s for s in sentences if s is not None), None)
     return None if sentence is None else Reply(sentence)
@@ -242,8 +257,8 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
             return words.wrote_privately_reply(other)
         case Agreed() if not change.has(NewPrompt):
             return words.agreed_reply(other)
-        case Recognised(understood=understood) if not resolved:
-            return words.understood_reply(other) if understood else words.NOT_YET_REPLY
+        case Recognised(understood=True) if not resolved:
+            return words.understood_reply(other)
         case Left():
             return words.left_reply(other)
         case Paused(until=until):
@@ -262,8 +277,10 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
 
 
 def _stands(change: Change) -> bool:
-    """Stepping away always works, even when the thread cannot be told."""
-    return any(isinstance(e, Closed) and e.outcome is Status.LEFT for e in change.events)
+    """Stepping away always works, even when the thread cannot be told; so does moving on from a
+    place the protocol no longer has (there is nothing to go back to)."""
+    left = any(isinstance(e, Closed) and e.outcome is Status.LEFT for e in change.events)
+    return left or any(isinstance(e, MovedOn) and e.role is None for e in change.events)
 
 
 def _words_of(change: Change, actor: Actor) -> str | None:

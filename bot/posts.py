@@ -11,6 +11,7 @@ from bot.components import (
     InvitationDetails,
     LeaveButton,
     LeaveStep,
+    OfferBreak,
     TurnButton,
     invitation_link,
 )
@@ -88,11 +89,12 @@ def reminder(rupture: Rupture) -> Post:
 
 
 def break_over(rupture: Rupture, protocol: Protocol) -> Plan:
-    """The end of a break, told to both, with the current step; the old prompt is retired."""
+    """The end of a break, told to both, with the current step and, for either, a private *I need
+    longer*; the old prompt is retired."""
     card, buttons = prompt(rupture, protocol)
     post = Post(
         (Card(turn_words.BREAK_OVER), card),
-        buttons,
+        (Button.to(OfferBreak(rupture.id, longer=True), turn_words.I_NEED_LONGER), *buttons),
         content=words.both(rupture.first.user_id, rupture.second.user_id),
         pings=True,
         carries_prompt=True,

@@ -48,7 +48,8 @@ class Response(StrEnum):
     """What the listener does after a speak step's text is posted."""
 
     MIRROR = "mirror"
-    ACCEPT = "accept"
+    ACCEPT = "accept"  # accept, or say what they still need (which the speaker then answers)
+    READ = "read"  # say that they have read it
     NONE = "none"
 
 

@@ -23,64 +23,41 @@ from bot.actions import (
     Move,
     Pause,
     Press,
+    Say,
     Snooze,
-    Write,
 )
 from bot.events import (
-    Accepted,
-    Agreed,
     BreakEnded,
     Change,
     CheckinsStopped,
     Closed,
-    CommitmentAcknowledged,
-    CommitmentNamed,
-    Confirmed,
     Decision,
-    Event,
     Left,
+    MovedOn,
     NewPrompt,
     Paused,
     PickedUp,
     Ready,
-    Recognised,
     Refusal,
     RefusalReason,
-    Resolved,
-    Revealed,
     SaidOkay,
+    SaidPhrase,
     SetAside,
-    Skipped,
     Snoozed,
-    Wrote,
-    WrotePrivately,
 )
-from bot.protocols import Kind, Protocol, Response, Role
-from bot.rupture import Commitment, Due, FollowUp, Phase, Progress, Rupture, Seat, Status, first_phase, has_part_left
+from bot.protocols import Protocol, Role
+from bot.rupture import Due, Phase, Rupture, Seat, Status, fits, has_part_left
 from bot.rupture import turn as whose_turn
 from bot.schedule import schedule_next
+from bot.steps import may_move_on, moved, phases_of, take
 
 MAX_PAUSE = timedelta(hours=24)
 MIN_PAUSE = timedelta(minutes=20)
 # After an invitation ends unaccepted, the same person may not invite the same person again for this
 # long (whatever the reason it ended, which they are never told).
 CALM_AFTER_INVITATION = timedelta(hours=24)
-BREAK_LENGTHS = (MIN_PAUSE, timedelta(hours=1), timedelta(hours=4), MAX_PAUSE)  # what a break offers
-
-_SPEAKING = (Phase.WRITE, Phase.MIRROR, Phase.VALIDATE, Phase.RESPOND)
-_PHASES_OF_MOVE: dict[Move, tuple[Phase, ...]] = {
-    Move.READY: (Phase.INVITATION,),
-    Move.NOT_NOW: (Phase.INVITATION,),
-    Move.DECLINE: (Phase.INVITATION,),
-    Move.NOT_SAFE: (Phase.INVITATION,),
-    Move.SKIP: (Phase.WRITE, Phase.COMMITMENTS),
-    Move.GOT_IT: (Phase.CONFIRM,),
-    Move.NOT_QUITE: (Phase.CONFIRM,),
-    Move.ACCEPT: (Phase.RESPOND,),
-    Move.AGREE: (Phase.COLLECT,),
-    Move.UNDERSTOOD: (Phase.RECOGNITION,),
-    Move.NOT_YET: (Phase.RECOGNITION,),
-}
+# What a break offers, besides "until tomorrow morning" (which depends on the person's quiet hours).
+BREAK_LENGTHS = (MIN_PAUSE, timedelta(hours=1), timedelta(hours=4))
 
 
 def decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, context: Context) -> Decision:
@@ -106,6 +83,16 @@ def decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, con
     erase = decision.erase_private or leaves_sealed_step
     held = tuple(context.sealed.items()) if erase else ()
     return replace(decision, before=rupture, rupture=after, erase_private=erase, held_private=held)
+
+
+def carried_over(rupture: Rupture, protocol: Protocol, context: Context) -> Change | None:
+    """A repair open at a place its way of repairing no longer has (the protocol changed since it
+    began) moves on to after the steps, erasing any private answers held there; None if it fits."""
+    if not rupture.status.is_open or fits(rupture, protocol):
+        return None
+    change = moved(rupture, protocol, len(protocol.steps), MovedOn())
+    after = schedule_next(change.rupture, context.cadence)
+    return replace(change, before=rupture, rupture=after, erase_private=True)
 
 
 def can(rupture: Rupture, protocol: Protocol, actor: int, action: Action, now: datetime) -> Refusal | None:
@@ -138,7 +125,7 @@ def _decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, co
     role = rupture.role_of(actor)
     if role is None:
         return Refusal(RefusalReason.OUTSIDER)
-    if not rupture.status.is_open and not (rupture.status is Status.RESOLVED and rupture.phase is Phase.COMMITMENTS):
+    if not rupture.status.is_open and not (rupture.status is Status.RESOLVED and rupture.phase is not Phase.CLOSED):
         return Refusal(RefusalReason.ENDED)
     now = context.now
     if isinstance(action, Leave):
@@ -146,10 +133,12 @@ def _decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, co
     if isinstance(action, Pause | EndPause):
         return _pause(rupture, role, action, now)
     if isinstance(action, AnswerCheckin | Snooze):
-        return _answer_checkin(rupture, role, action, now)
+        return _answer_checkin(rupture, protocol, role, action, now)
+    if isinstance(action, Say):
+        return _say(rupture, role, action, now)
     if action.at is not None and action.at != rupture.position:
         return Refusal(RefusalReason.STALE)
-    if rupture.phase not in _phases_of(action):
+    if rupture.phase not in phases_of(action):
         started = rupture.phase is not Phase.INVITATION
         return Refusal(RefusalReason.DONE_ALREADY if started else RefusalReason.NOT_STARTED)
     if rupture.phase is Phase.INVITATION:
@@ -158,34 +147,21 @@ def _decide(rupture: Rupture, protocol: Protocol, actor: int, action: Action, co
     if rupture.is_paused(now):
         return Refusal(RefusalReason.PAUSED)
     holder = whose_turn(rupture, protocol)
-    if holder is not None and holder is not role:
+    if isinstance(action, Press) and action.move is Move.MOVE_ON:  # either person, once a loop has gone on
+        if not may_move_on(rupture):
+            return Refusal(RefusalReason.DONE_ALREADY)
+    elif holder is not None and holder is not role:
         return Refusal(RefusalReason.NOT_YOUR_TURN, turn=holder)
     if not has_part_left(rupture, role) and not isinstance(action, Acknowledge):
         return Refusal(RefusalReason.DONE_ALREADY)
-    touched = replace(rupture, updated_at=now)
-    if rupture.phase is Phase.COLLECT:
-        return _collect(touched, protocol, role, action, context)
-    if rupture.phase is Phase.RECOGNITION:
-        assert isinstance(action, Press)
-        return _recognise(touched, role, action.move, now)
-    if rupture.phase is Phase.COMMITMENTS:
-        return _commit(touched, role, action)
-    return _speak(touched, protocol, role, action)
-
-
-def _phases_of(action: Press | Write | Acknowledge) -> tuple[Phase, ...]:
-    if isinstance(action, Press):
-        return _PHASES_OF_MOVE[action.move]
-    if isinstance(action, Write):
-        return (*_SPEAKING, Phase.COLLECT, Phase.COMMITMENTS)
-    return (Phase.COMMITMENTS,)
+    return take(replace(rupture, updated_at=now), protocol, role, action, context)
 
 
 def _answer_invitation(rupture: Rupture, protocol: Protocol, role: Role, move: Move, now: datetime) -> Decision:
     if role is not Role.SECOND:
         return Refusal(RefusalReason.NOT_FOR_YOU)
     if move is Move.READY:
-        return _moved(replace(rupture, status=Status.ACTIVE, updated_at=now), protocol, 0, Ready(role))
+        return moved(replace(rupture, status=Status.ACTIVE, updated_at=now), protocol, 0, Ready(role))
     return _set_aside(rupture, move)
 
 
@@ -219,8 +195,11 @@ def _pause(rupture: Rupture, role: Role, action: Pause | EndPause, now: datetime
     return Change(rupture, paused, (Paused(role, until),))
 
 
-def _answer_checkin(rupture: Rupture, role: Role, action: AnswerCheckin | Snooze, now: datetime) -> Decision:
-    """The answers to a check-in: we're okay now (both), pick up, snooze, or stop checking in."""
+def _answer_checkin(
+    rupture: Rupture, protocol: Protocol, role: Role, action: AnswerCheckin | Snooze, now: datetime
+) -> Decision:
+    """The answers to a check-in: we're okay now (both: then, as at the end of the steps, "do you feel
+    understood enough?"), pick up, snooze, or stop checking in."""
     if rupture.status is not Status.ACTIVE:
         return Refusal(RefusalReason.NOT_STARTED if rupture.status is Status.INVITED else RefusalReason.ENDED)
     if rupture.is_paused(now):
@@ -238,91 +217,13 @@ def _answer_checkin(rupture: Rupture, role: Role, action: AnswerCheckin | Snooze
     okay = replace(rupture.with_seat(role, replace(rupture.seat(role), okay=True)), updated_at=now)
     if not okay.seat(role.other).okay:
         return Change(rupture, okay, (SaidOkay(role),))
-    resolved = replace(okay, status=Status.RESOLVED, phase=Phase.COMMITMENTS, resolved_at=now)
-    resolved = resolved.with_seats(progress=Progress.NONE)
-    return Change(rupture, resolved, (SaidOkay(role), Resolved(through_checkin=True), NewPrompt(resolved.position)))
+    return moved(okay.with_seats(okay=False), protocol, len(protocol.steps), SaidOkay(role))
 
 
-def _speak(rupture: Rupture, protocol: Protocol, role: Role, action: Action) -> Decision:
-    step = protocol.steps[rupture.step]
-    phase = rupture.phase
-    if isinstance(action, Write):
-        written = Wrote(role, phase, rupture.step, action.text)
-        if phase is Phase.WRITE and step.response is Response.MIRROR:
-            return _shown(replace(rupture, phase=Phase.MIRROR), written)
-        if phase is Phase.WRITE and step.response is Response.ACCEPT:
-            return _shown(replace(rupture, phase=Phase.RESPOND), written)
-        if phase is Phase.MIRROR:
-            return _shown(replace(rupture, phase=Phase.CONFIRM), written)
-        return _moved(rupture, protocol, rupture.step + 1, written)
-    assert isinstance(action, Press)
-    if action.move is Move.SKIP:
-        if not step.optional:
-            return Refusal(RefusalReason.DONE_ALREADY)
-        return _moved(rupture, protocol, rupture.step + 1, Skipped(role, phase))
-    if action.move is Move.NOT_QUITE:
-        return _shown(replace(rupture, phase=Phase.MIRROR, round=rupture.round + 1), Confirmed(role, landed=False))
-    if action.move is Move.GOT_IT:
-        if step.validate_prompt:
-            return _shown(replace(rupture, phase=Phase.VALIDATE), Confirmed(role, landed=True))
-        return _moved(rupture, protocol, rupture.step + 1, Confirmed(role, landed=True))
-    return _moved(rupture, protocol, rupture.step + 1, Accepted(role))
-
-
-def _collect(rupture: Rupture, protocol: Protocol, role: Role, action: Action, context: Context) -> Decision:
-    step = protocol.steps[rupture.step]
-    if (step.kind is Kind.SEALED) != isinstance(action, Write):
-        return Refusal(RefusalReason.DONE_ALREADY)  # writing in an agree step, or agreeing in a sealed one
-    marked = rupture.with_seat(role, replace(rupture.seat(role), progress=Progress.DONE))
-    if not isinstance(action, Write):
-        if marked.seat(role.other).progress is Progress.NONE:
-            return Change(rupture, marked, (Agreed(role),))
-        return _moved(marked, protocol, rupture.step + 1, Agreed(role))
-    if marked.seat(role.other).progress is Progress.NONE:
-        return Change(rupture, marked, (WrotePrivately(role),), keep_private=(role, action.text))
-    answers = {**context.sealed, role: action.text}
-    revealed = Revealed(rupture.step, tuple((r, answers.get(r, "")) for r in (Role.FIRST, Role.SECOND)))
-    return replace(_moved(marked, protocol, rupture.step + 1, revealed), erase_private=True)
-
-
-def _recognise(rupture: Rupture, role: Role, move: Move, now: datetime) -> Decision:
-    understood = move is Move.UNDERSTOOD
-    progress = Progress.UNDERSTOOD if understood else Progress.NOT_YET
-    marked = rupture.with_seat(role, replace(rupture.seat(role), progress=progress))
-    answered = Recognised(role, understood)
-    if marked.first.progress is Progress.UNDERSTOOD and marked.second.progress is Progress.UNDERSTOOD:
-        resolved = replace(marked, status=Status.RESOLVED, phase=Phase.COMMITMENTS, resolved_at=now)
-        return Change(rupture, resolved, (answered, Resolved(through_checkin=False), NewPrompt(resolved.position)))
-    return Change(rupture, marked, (answered,))
-
-
-def _commit(rupture: Rupture, role: Role, action: Action) -> Decision:
-    event: Event
-    if isinstance(action, Acknowledge):
-        if action.whose is role:
-            return Refusal(RefusalReason.NOT_FOR_YOU)
-        if rupture.seat(action.whose).commitment is not Commitment.NAMED:
-            return Refusal(RefusalReason.DONE_ALREADY)
-        seat = replace(rupture.seat(action.whose), commitment=Commitment.ACKNOWLEDGED)
-        changed, event = rupture.with_seat(action.whose, seat), CommitmentAcknowledged(action.whose, by=role)
-    elif isinstance(action, Write):
-        seat = replace(rupture.seat(role), commitment=Commitment.NAMED, followup=FollowUp.PENDING)
-        changed, event = rupture.with_seat(role, seat), CommitmentNamed(role, action.text)
-    else:
-        seat = replace(rupture.seat(role), commitment=Commitment.SKIPPED)
-        changed, event = rupture.with_seat(role, seat), Skipped(role, Phase.COMMITMENTS)
-    if changed.first.commitment.settled and changed.second.commitment.settled:
-        return Change(rupture, replace(changed, phase=Phase.CLOSED), (event, Closed(Status.RESOLVED)))
-    return Change(rupture, changed, (event,))
-
-
-def _shown(rupture: Rupture, *events: Event) -> Change:
-    """The same step at a new phase: its prompt is shown anew."""
-    return Change(rupture, rupture, (*events, NewPrompt(rupture.position)))
-
-
-def _moved(rupture: Rupture, protocol: Protocol, index: int, *events: Event) -> Change:
-    """Move to step `index`, or to "do you feel understood?" after the last step."""
-    phase = first_phase(protocol.steps[index]) if index < len(protocol.steps) else Phase.RECOGNITION
-    entered = replace(rupture, step=index, phase=phase, round=0).with_seats(progress=Progress.NONE)
-    return _shown(entered, *events)
+def _say(rupture: Rupture, role: Role, action: Say, now: datetime) -> Decision:
+    """A repair phrase may be sent by either person at any point of an active repair but a break."""
+    if rupture.status is not Status.ACTIVE:
+        return Refusal(RefusalReason.NOT_STARTED if rupture.status is Status.INVITED else RefusalReason.ENDED)
+    if rupture.is_paused(now):
+        return Refusal(RefusalReason.PAUSED)
+    return Change(rupture, replace(rupture, updated_at=now), (SaidPhrase(role, action.phrase),))

@@ -32,14 +32,19 @@ class Phase(StrEnum):
     """Where the current step stands. Short values: they travel in `custom_id`s."""
 
     INVITATION = "inv"
-    WRITE = "write"
-    MIRROR = "mirror"
-    CONFIRM = "confirm"
+    WRITE = "write"  # the speaker writes (at a later round: what else there is)
+    MIRROR = "mirror"  # the listener reflects back
+    CONFIRM = "confirm"  # the speaker: got it, got it and there's more, or not quite
+    CLARIFY = "clarify"  # after "not quite": the speaker may say what was missed
     VALIDATE = "valid"
-    RESPOND = "resp"
+    RESPOND = "resp"  # the listener accepts (or says what they still need), or says they have read it
+    REPLY = "reply"  # the speaker answers what the listener still needs
     COLLECT = "collect"
-    RECOGNITION = "recog"
+    RECOGNITION = "recog"  # do you feel understood enough for now?
+    HEAR = "hear"  # the other answers what someone who is not understood yet still needs
     COMMITMENTS = "commit"
+    OFFER = "offer"  # a parent–child repair is done; the child may answer, if they like
+    REFLECT = "reflect"  # the parent reflects back what the child said
     CLOSED = "closed"
 
 
@@ -50,6 +55,7 @@ class Progress(StrEnum):
     DONE = "done"
     UNDERSTOOD = "yes"
     NOT_YET = "not_yet"
+    NEEDS = "needs"  # not yet, and they told the other what they still need
 
 
 class Commitment(StrEnum):
@@ -175,21 +181,41 @@ class Rupture:
         return replace(self, first=first, second=second)
 
 
+_SPEAKER_PHASES = (Phase.WRITE, Phase.CONFIRM, Phase.CLARIFY, Phase.REPLY)
+_AFTER_THE_STEPS = (Phase.RECOGNITION, Phase.HEAR, Phase.COMMITMENTS, Phase.OFFER, Phase.REFLECT, Phase.CLOSED)
+
+
 def current_step(rupture: Rupture, protocol: Protocol) -> Step | None:
     """The step being worked on, or None before the start and after the last step."""
-    if rupture.phase in (Phase.INVITATION, Phase.RECOGNITION, Phase.COMMITMENTS, Phase.CLOSED):
+    if rupture.phase is Phase.INVITATION or rupture.phase in _AFTER_THE_STEPS:
         return None
     return protocol.steps[rupture.step]
 
 
+def fits(rupture: Rupture, protocol: Protocol) -> bool:
+    """Whether the place an open rupture stands at exists in its protocol (a protocol may change
+    between versions of Mend while a repair is open)."""
+    if rupture.phase is Phase.INVITATION or rupture.phase in _AFTER_THE_STEPS:
+        return True
+    if rupture.step >= len(protocol.steps):
+        return False
+    kind = protocol.steps[rupture.step].kind
+    return (rupture.phase is Phase.COLLECT) == (kind is not Kind.SPEAK)
+
+
 def turn(rupture: Rupture, protocol: Protocol) -> Role | None:
     """Who holds the floor now; None when both may act (or nobody)."""
+    phase = rupture.phase
+    if phase in (Phase.INVITATION, Phase.OFFER):
+        return Role.SECOND
+    if phase is Phase.REFLECT:
+        return Role.FIRST
+    if phase is Phase.HEAR:
+        return Role.SECOND if rupture.first.progress is Progress.NEEDS else Role.FIRST
     step = current_step(rupture, protocol)
     if step is None or step.writer is None:
-        return Role.SECOND if rupture.phase is Phase.INVITATION else None
-    if rupture.phase in (Phase.WRITE, Phase.CONFIRM):
-        return step.writer
-    return step.writer.other
+        return None
+    return step.writer if phase in _SPEAKER_PHASES else step.writer.other
 
 
 def has_part_left(rupture: Rupture, role: Role) -> bool:
@@ -198,7 +224,7 @@ def has_part_left(rupture: Rupture, role: Role) -> bool:
     if rupture.phase is Phase.COLLECT:
         return seat.progress is Progress.NONE
     if rupture.phase is Phase.RECOGNITION:
-        return seat.progress is not Progress.UNDERSTOOD
+        return seat.progress in (Progress.NONE, Progress.NOT_YET)
     if rupture.phase is Phase.COMMITMENTS:
         return seat.commitment is Commitment.PENDING
     return True

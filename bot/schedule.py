@@ -80,14 +80,30 @@ class Waking:
             return None
         today = moment.astimezone(self.zone).date()
         for day in (today - timedelta(days=1), today):
-            begins = self._moment(day, start)
-            ends = self._moment(day if start < end else day + timedelta(days=1), end)
+            begins = self.moment_on(day, start)
+            ends = self.moment_on(day if start < end else day + timedelta(days=1), end)
             if begins <= moment < ends:
                 return ends
         return None
 
-    def _moment(self, day: date, wall_clock: time) -> datetime:
+    def moment_on(self, day: date, wall_clock: time) -> datetime:
+        """The moment a wall-clock time comes on `day`, in this person's zone (UTC)."""
         return datetime.combine(day, wall_clock, tzinfo=self.zone).astimezone(UTC)
+
+
+def tomorrow_morning(now: datetime, waking: Waking) -> datetime:
+    """When the coming night's quiet hours end for this person (this night's, if it is night now):
+    what a break "until tomorrow morning" means. With no quiet hours, the default ones stand in."""
+    if waking.quiet_start == waking.quiet_end:
+        waking = Waking(waking.zone)
+    tonight = waking.quiet_until(now)
+    if tonight is not None:
+        return tonight
+    today = now.astimezone(waking.zone).date()
+    starts = (waking.moment_on(day, waking.quiet_start) for day in (today, today + timedelta(days=1)))
+    ends = waking.quiet_until(next(start for start in starts if start > now))
+    assert ends is not None
+    return ends
 
 
 def waking_moment(moment: datetime, people: Iterable[Waking]) -> datetime:

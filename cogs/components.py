@@ -18,6 +18,7 @@ from bot.actions import Move
 from bot.app import Interaction, MendBot
 from bot.components import (
     AcknowledgeButton,
+    BreakUntilMorning,
     CheckinButton,
     Component,
     ConsentButton,
@@ -28,8 +29,10 @@ from bot.components import (
     InvitationDetails,
     LeaveButton,
     OfferBreak,
+    PhrasePalette,
     ResourcesButton,
     SafetyAnswer,
+    SayPhrase,
     ShareButton,
     TakeBreak,
     TurnButton,
@@ -49,6 +52,12 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await turns.ask_if_safe(interaction, component)
         case TurnButton() | SafetyAnswer() | AcknowledgeButton() | TakeBreak() | EndBreak() | CheckinButton():
             await turns.act(interaction, component.rupture_id, component.action)
+        case PhrasePalette():
+            await turns.show_phrases(interaction, component.rupture_id)
+        case SayPhrase():
+            await turns.say(interaction, component)
+        case BreakUntilMorning():
+            await turns.break_until_morning(interaction, component)
         case InvitationDetails():
             await turns.show_invitation_details(interaction, component.rupture_id)
         case WriteButton():
@@ -56,7 +65,7 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
         case WriteForm():
             await turns.submit(interaction, component)
         case OfferBreak():
-            await turns.offer_break(interaction, component.rupture_id)
+            await turns.offer_break(interaction, component.rupture_id, longer=component.longer)
         case LeaveButton():
             await turns.leave(interaction, component)
         case FollowupButton():

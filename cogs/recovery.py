@@ -1,4 +1,5 @@
-"""Finishing what Mend was in the middle of when it stopped: openings, and steps not yet shown.
+"""Finishing what Mend was in the middle of when it stopped: openings, and steps not yet shown;
+and moving on repairs whose way of repairing has changed since they began.
 
 Runs once at start-up, after logging in and before the gateway connects, so that nobody presses
 a button whose step is not on the screen yet. (Only one Mend runs on a database at a time.)
@@ -12,9 +13,13 @@ from datetime import UTC, datetime
 from discord.ext import commands
 
 from bot.app import MendBot
+from bot.outbox import to_text
+from bot.planner import MEND, plan_change
+from bot.repair import carried_over
+from bot.storage.ruptures import Outgoing
 from cogs.repair import welcome
 from cogs.ui.channels import DISCORD_FAILURES
-from cogs.ui.executor import show_unshown
+from cogs.ui.executor import show_unshown, unclaimed_from
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +44,34 @@ class Recovery(commands.Cog):
                 log.warning(
                     "Could not finish opening rupture %s (%s); the sweep's reminder will follow", rupture.id, error
                 )
+        carried = await self._carry_over()
         shown = 0
         for waiting in await db.unshown(datetime.max.replace(tzinfo=UTC)):
             shown += await show_unshown(self.bot, waiting)
-        if forgotten or opened or shown:
+        if forgotten or opened or carried or shown:
             log.info(
                 "Finished what the last run left: %d unopened reservation(s) dropped, %d opening(s) finished, "
-                "%d step(s) shown",
+                "%d repair(s) moved on from steps that changed, %d step(s) shown",
                 forgotten,
                 opened,
+                carried,
                 shown,
             )
+
+    async def _carry_over(self) -> int:
+        """Move on each open repair standing where its way of repairing no longer goes; how many."""
+        db, carried = self.bot.db, 0
+        for rupture in await db.open_ruptures():
+            protocol = self.bot.protocols.get(rupture.protocol)
+            if protocol is None:
+                continue
+            change = carried_over(rupture, protocol, await db.context_for(rupture, self.bot.clock.now()))
+            if change is None:
+                continue
+            plan = plan_change(change, protocol, MEND)
+            if await db.save(change, Outgoing(to_text(plan), plan.holds_words, unclaimed_from())) is not None:
+                carried += 1
+        return carried
 
 
 async def setup(bot: MendBot) -> None:

@@ -152,6 +152,10 @@ async def consent(interaction: Interaction, button: ConsentButton) -> None:
     if button.choice is StartChoice.NOT_SAFE:
         await responder.replace_with(Reply(opening.NOT_YOUR_FAULT, cards=(resources(str(interaction.locale)),)))
         return
+    protocol = interaction.client.protocols.get(button.protocol)
+    if protocol is not None and protocol.parent_led and button.choice is StartChoice.START:
+        await responder.replace_with(_calm_down_first(button, interaction.message))
+        return
     guild = interaction.guild
     if guild is None:
         await executor.answer(interaction, Reply(opening.ONLY_IN_A_SERVER))
@@ -165,6 +169,15 @@ async def consent(interaction: Interaction, button: ConsentButton) -> None:
             return
     await interaction.client.db.record_consent(interaction.user.id, interaction.client.clock.now())
     await open_repair(interaction, partner, button.protocol, _topic_from(interaction.message))
+
+
+def _calm_down_first(button: ConsentButton, message: discord.Message | None) -> Reply:
+    """A parent's private moment to calm down before the thread opens (the topic rides along)."""
+    shown = [field for embed in (message.embeds if message else []) for field in embed.fields]
+    fields = tuple(Field(field.name or "", field.value or "", inline=bool(field.inline)) for field in shown)
+    card = Card(opening.CALM_DOWN, title=opening.CALM_DOWN_TITLE, fields=fields)
+    answers = ((StartChoice.CALM_ENOUGH, opening.CALM_ENOUGH), (StartChoice.NOT_NOW, opening.NOT_NOW))
+    return Reply(cards=(card,), buttons=tuple(Button.to(replace(button, choice=c), label) for c, label in answers))
 
 
 def _topic_from(message: discord.Message | None) -> str | None:

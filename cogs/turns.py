@@ -12,20 +12,33 @@ from dataclasses import replace
 
 import discord
 
-from bot.actions import Acknowledge, Action, Leave, Move, Pause, Write, says_something
+from bot.actions import Acknowledge, Action, Leave, Move, Pause, Say, Write, says_something
 from bot.app import Interaction
-from bot.components import LeaveButton, LeaveStep, SafetyAnswer, TakeBreak, TurnButton, WriteButton, WriteForm
+from bot.components import (
+    BreakUntilMorning,
+    Feeling,
+    LeaveButton,
+    LeaveStep,
+    SafetyAnswer,
+    SayPhrase,
+    TakeBreak,
+    TurnButton,
+    WriteButton,
+    WriteForm,
+)
 from bot.events import Refusal
 from bot.outbox import to_text
 from bot.plan import Button, Card, Reply, Style
 from bot.planner import Actor, plan_change, plan_refusal
-from bot.prompts import writer_form
+from bot.prompts import FEELING, writer_form
 from bot.protocols import Protocol
 from bot.repair import BREAK_LENGTHS, can, decide
 from bot.retry import compare_and_set
 from bot.rupture import Rupture
+from bot.schedule import tomorrow_morning
 from bot.storage.ruptures import Outgoing
-from bot.wording import common, opening, refusals
+from bot.wording import common, opening, phrases, refusals
+from bot.wording import feelings as feeling_words
 from bot.wording import turns as words
 from cogs.ui import executor, render
 
@@ -136,23 +149,74 @@ async def open_form(interaction: Interaction, button: WriteButton) -> None:
 
 
 async def submit(interaction: Interaction, form: WriteForm) -> None:
-    """A writing form was sent: its `custom_id` says which rupture and turn it is for."""
-    text = render.text_of(dict(interaction.data or {})).strip()
+    """A writing form was sent: its `custom_id` says which rupture and turn it is for. Someone who
+    says they are flooded is offered a break instead, with their words given back (kept nowhere)."""
+    data = dict(interaction.data or {})
+    text = render.text_of(data).strip()
     if not says_something(text):
         await executor.answer(interaction, Reply(common.EMPTY_FORM))
+        return
+    if render.choice_of(data, FEELING) == Feeling.FLOODED:
+        await offer_break(interaction, form.rupture_id, flooded=text)
         return
     await act(interaction, form.rupture_id, Write(text, form.at))
 
 
-async def offer_break(interaction: Interaction, rupture_id: int) -> None:
-    """Show the break lengths privately; nobody else sees that a break is being considered."""
+async def offer_break(
+    interaction: Interaction, rupture_id: int, *, longer: bool = False, flooded: str | None = None
+) -> None:
+    """Show the break lengths privately; nobody else sees that a break is being considered. After
+    *I need longer*, they are offered as more time; to someone flooded, with a way to settle and the
+    words they wrote given back."""
     loaded = await permitted(interaction, rupture_id, Pause(BREAK_LENGTHS[0]))
     if loaded is None:
         return
     rupture, _ = loaded
+    bot = interaction.client
+    now = bot.clock.now()
+    waking = await bot.db.waking_of(interaction.user.id)
+    morning = tomorrow_morning(now, waking).astimezone(waking.zone).date() > now.astimezone(waking.zone).date()
     choices = [TakeBreak.lasting(rupture.id, length) for length in BREAK_LENGTHS]
-    lengths = tuple(Button.to(choice, words.break_length(choice.minutes)) for choice in choices)
-    await executor.answer(interaction, Reply(words.offer_break(rupture.thread_id), buttons=lengths))
+    lengths = (
+        *(Button.to(choice, words.break_length(choice.minutes)) for choice in choices),
+        Button.to(BreakUntilMorning(rupture.id), feeling_words.until_morning(morning)),
+    )
+    if flooded is not None:
+        settle = Card(feeling_words.SOOTHING, title=feeling_words.FLOODED_TITLE)
+        await executor.answer(interaction, Reply(cards=(settle,), buttons=lengths, words=flooded))
+        return
+    sentence = feeling_words.need_longer(rupture.thread_id) if longer else words.offer_break(rupture.thread_id)
+    await executor.answer(interaction, Reply(sentence, buttons=lengths))
+
+
+async def show_phrases(interaction: Interaction, rupture_id: int) -> None:
+    """The repair phrases, privately, one row for each kind; any one is sent in a click."""
+    if await permitted(interaction, rupture_id, Say("")) is None:
+        return
+    buttons = tuple(
+        Button.to(SayPhrase(rupture_id, key), text, row=row)
+        for row, (_, group) in enumerate(phrases.GROUPS)
+        for key, text in group
+    )
+    kinds = "\n".join(f"**{kind}**" for kind, _ in phrases.GROUPS)
+    card = Card(f"{phrases.PALETTE}\n\n{kinds}", title=phrases.PALETTE_TITLE)
+    await executor.answer(interaction, Reply(cards=(card,), buttons=buttons))
+
+
+async def say(interaction: Interaction, button: SayPhrase) -> None:
+    """Send one repair phrase to the other person (one from another version of Mend is refused)."""
+    if phrases.phrase(button.phrase) is None:
+        await executor.answer(interaction, Reply(common.UNKNOWN_BUTTON))
+        return
+    await act(interaction, button.rupture_id, button.action)
+
+
+async def break_until_morning(interaction: Interaction, button: BreakUntilMorning) -> None:
+    """A break until this person's quiet hours end, the coming morning."""
+    bot = interaction.client
+    now = bot.clock.now()
+    ends = tomorrow_morning(now, await bot.db.waking_of(interaction.user.id))
+    await act(interaction, button.rupture_id, Pause(ends - now))
 
 
 async def ask_to_leave(interaction: Interaction, rupture_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.actions import Acknowledge, Action, Context, Move, Press, Write
@@ -43,6 +44,12 @@ def refused(decision: Decision) -> RefusalReason:
     return decision.reason
 
 
+# The quick repair with an optional first step (no shipped protocol has one any more).
+OPTIONAL_FIRST = replace(
+    PROTOCOLS["quick"], steps=(replace(PROTOCOLS["quick"].steps[0], optional=True), *PROTOCOLS["quick"].steps[1:])
+)
+
+
 def started(protocol: str = "quick") -> Rupture:
     return changed(act(invited(protocol), SAM, Press(Move.READY))).rupture
 
@@ -50,8 +57,11 @@ def started(protocol: str = "quick") -> Rupture:
 def walk(protocol_key: str) -> list[tuple[Change, int]]:
     """Every change of a whole repair, from the invitation to the close, with who made it.
 
-    The listener is told "not quite" once on every mirrored step, and one person says "not yet"
-    before feeling understood, so every kind of turn appears.
+    On every mirrored step the speaker says "not quite" and what was missed, then "there's more";
+    on every step that can be accepted the listener first says what they still need; one person
+    says "not yet", tells the other what they still need and is answered, before both feel
+    understood. A parent-led repair ends with the child's answer, reflected back. So every kind of
+    turn appears.
     """
     protocol = PROTOCOLS[protocol_key]
     people = {Role.FIRST: ALEX, Role.SECOND: SAM}
@@ -79,13 +89,28 @@ def walk(protocol_key: str) -> list[tuple[Change, int]]:
             if step.response is Response.MIRROR:
                 do(listener, Write(f"{listener} heard step {number}."))
                 do(writer, Press(Move.NOT_QUITE))
+                do(writer, Write(f"{writer} says what was missed at step {number}."))
                 do(listener, Write(f"{listener} heard step {number}, again."))
+                do(writer, Press(Move.MORE))
+                do(writer, Write(f"{writer} says more at step {number}."))
+                do(listener, Write(f"{listener} heard the rest of step {number}."))
                 do(writer, Press(Move.GOT_IT))
                 if step.validate_prompt:
                     do(listener, Write(f"{listener} validates step {number}."))
             elif step.response is Response.ACCEPT:
+                do(listener, Write(f"{listener} still needs something at step {number}."))
+                do(writer, Write(f"{writer} answers it at step {number}."))
                 do(listener, Press(Move.ACCEPT))
+            elif step.response is Response.READ:
+                do(listener, Press(Move.READ))
+    if protocol.parent_led:
+        do(SAM, Write("Sam says something after all."))
+        do(ALEX, Write("Alex reflects it back."))
+        assert rupture.phase.value == "closed"
+        return changes
     do(SAM, Press(Move.NOT_YET))
+    do(SAM, Write("Sam still needs to hear it won't happen again."))
+    do(ALEX, Write("Alex answers what Sam needs."))
     do(ALEX, Press(Move.UNDERSTOOD))
     do(SAM, Press(Move.UNDERSTOOD))
     do(ALEX, Write("Alex will ask sooner."))

@@ -27,7 +27,7 @@ def test_the_interactions_benchmark_runs() -> None:
     command = [sys.executable, "bench/interactions.py", "--smoke"]
     result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    for path in ("/ping", "status (10 open)", "refused press", "turn submit", "floor press"):
+    for path in ("/ping", "status (10 open)", "refused press", "turn submit", "floor press", "try again"):
         assert path in result.stdout
     assert "the floor bot's calls are Mend's on every path: yes" in result.stdout
     for ratio in ("Mend ÷ floor", "floor ÷ ping"):

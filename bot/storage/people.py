@@ -12,8 +12,9 @@ from typing import Any
 from bot.clock import to_timestamp
 from bot.people import MEMBERSHIP_RECHECK
 from bot.rupture import Rupture
+from bot.schedule import Waking, zone_named
 from bot.storage.columns import PAIR, SELECT, your_part
-from bot.storage.connection import Connection, Work
+from bot.storage.connection import Connection, Row, Work
 from bot.storage.ruptures import Ruptures
 
 _REMEMBER_MEMBER = (
@@ -41,6 +42,12 @@ class People(Ruptures):
         await self._set_person(
             user_id, quiet_start=start.hour * 60 + start.minute, quiet_end=end.hour * 60 + end.minute
         )
+
+    async def waking_of(self, user_id: int) -> Waking:
+        """A person's time zone and quiet hours (the defaults where they set none)."""
+        async with self._sql.reading() as work:
+            row = await work.one("SELECT timezone, quiet_start, quiet_end FROM people WHERE user_id = ?", (user_id,))
+        return Waking() if row is None else waking_from(row)
 
     async def _set_person(self, user_id: int, **fields: object) -> None:
         names = ", ".join(fields)
@@ -170,3 +177,12 @@ async def _block_hash(work: Work, user_id: int) -> str:
 
 def _keyed(key: str, user_id: int) -> str:
     return hmac.new(bytes.fromhex(key), str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+def waking_from(row: Row) -> Waking:
+    """A person's waking hours from their `people` row."""
+    zone = zone_named(row["timezone"])
+    start, end = row["quiet_start"], row["quiet_end"]
+    if start is None or end is None:
+        return Waking(zone)
+    return Waking(zone, time(start // 60, start % 60), time(end // 60, end % 60))

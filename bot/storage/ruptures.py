@@ -139,6 +139,11 @@ class Ruptures:
         )
         return [to_rupture(row) for row in rows]
 
+    async def open_ruptures(self) -> list[Rupture]:
+        """Every open rupture with a thread (read once, at start-up)."""
+        rows = await self._sql.all(f"SELECT {SELECT} FROM ruptures WHERE {_OPEN} AND thread_id IS NOT NULL ORDER BY id")
+        return [to_rupture(row) for row in rows]
+
     async def open_rupture_between(self, guild_id: int, a: int, b: int) -> Rupture | None:
         async with self._sql.reading() as work:
             return await _read(

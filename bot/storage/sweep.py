@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actions import Cadence
 from bot.clock import from_timestamp, to_timestamp
 from bot.rupture import Rupture
-from bot.schedule import Claim, Handled, Outcome, Waking, zone_named
+from bot.schedule import Claim, Handled, Outcome, Waking
 from bot.servers import cadence_from
 from bot.storage.columns import SELECT, SWEPT, to_rupture, values
-from bot.storage.connection import Connection, Row
+from bot.storage.connection import Connection
+from bot.storage.people import waking_from
 from bot.storage.ruptures import RELEASE_IF_DUE_CHANGED, Ruptures
 
 # How each outcome other than "sent" and "gone" changes a claimed item's bookkeeping.
@@ -70,7 +71,7 @@ class Sweep(Ruptures):
                 f"SELECT guild_id, checkin_days FROM guild_settings WHERE guild_id IN ({', '.join('?' * len(guilds))})",
                 list(guilds),
             )
-        waking = {user_id: Waking() for user_id in people} | {row["user_id"]: _waking(row) for row in hours}
+        waking = {user_id: Waking() for user_id in people} | {row["user_id"]: waking_from(row) for row in hours}
         cadences = {guild: cadence_from(None) for guild in guilds}
         cadences.update({row["guild_id"]: cadence_from(row["checkin_days"]) for row in settings})
         return waking, cadences
@@ -136,11 +137,3 @@ class Sweep(Ruptures):
         )
         assert row is not None
         return row[0], row[1]
-
-
-def _waking(row: Row) -> Waking:
-    zone = zone_named(row["timezone"])
-    start, end = row["quiet_start"], row["quiet_end"]
-    if start is None or end is None:
-        return Waking(zone)
-    return Waking(zone, time(start // 60, start % 60), time(end // 60, end % 60))

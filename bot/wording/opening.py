@@ -31,8 +31,8 @@ def guide(protocols: Iterable[tuple[str, str]]) -> Card:
             "A **rupture** is a moment when one of you felt unseen, misunderstood or shut out. It "
             "happens in every close relationship, often, even between people who feel secure with "
             "each other. It isn't a failure. What matters is the **repair**: coming back to it, "
-            "hearing each other, and finding your way back. Each repair makes the bond a little "
-            "sturdier, and Mend counts repairs, not calm days: `/repair history` shows you yours, privately."
+            "hearing each other, and finding your way back. Mend counts repairs, not calm days: "
+            "`/repair history` shows you yours, privately."
         ),
         fields=(
             Field(
@@ -66,8 +66,8 @@ def guide(protocols: Iterable[tuple[str, str]]) -> Card:
                 "Mend keeps who is in a repair, which steps, where it stands and when, not your words: "
                 "what you write is posted in the thread and then erased from Mend's database (private "
                 "answers are held only until both are in). The thread is private to the two of you, "
-                "**but server moderators and admins can read private threads.** `/privacy` shows, "
-                "exports or deletes what Mend holds about you.",
+                "**but server moderators and admins can read private threads.** `/privacy about` says more; "
+                "`/privacy export` and `/privacy delete` give you or erase what Mend holds about you.",
                 inline=False,
             ),
         ),
@@ -94,6 +94,15 @@ NOT_YOUR_FAULT = (
     "afraid or pushes you into things, that is not your fault, and a repair conversation is not the right "
     "tool for it. The people below can help, confidentially. Only you can see this."
 )
+
+
+CALM_DOWN_TITLE = "First, a moment for you"
+CALM_DOWN = (
+    "A repair starts with the grown-up being calm enough to hold it. Before you invite your child, take a "
+    "few slow breaths and notice what you're feeling. This is yours to lead, not theirs to fix. If you're "
+    "still upset, it's fine to wait and come back when you're steadier."
+)
+CALM_ENOUGH = "I'm calm enough: invite them"
 
 
 def safety_question(partner: int | None) -> str:

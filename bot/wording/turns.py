@@ -16,14 +16,22 @@ WITHDRAW = "Withdraw"
 WRITE = "Write"
 SKIP_STEP = "Skip this step"
 REFLECT_BACK = "Reflect back"
-GOT_IT = "Got it"
+GOT_IT = "Yes, that's it"
+MORE = "Yes, and there's more"
 NOT_QUITE = "Not quite"
+SAY_WHAT_WAS_MISSED = "Say what was missed"
+TRY_AGAIN = "Let them try again"
+MOVE_ON = "Let's move on for now"
 ACCEPT = "I accept"
+READ = "I've read it"
 SAY_WHAT_I_NEED = "Say what I still need"
+ANSWER = "Answer"
 AGREE = "I agree"
 WRITE_PRIVATELY = "Write privately"
-UNDERSTOOD = "Yes, I feel understood"
+UNDERSTOOD = "Yes, for now"
 NOT_YET = "Not yet"
+TELL_WHAT_I_NEED = "Tell them what I still need"
+PHRASES = "Repair phrases"
 NAME_ONE_THING = "Name one thing I'll do"
 NOTHING_TO_ADD = "Nothing to add"
 ACKNOWLEDGE = "Acknowledge"
@@ -31,7 +39,8 @@ TAKE_A_BREAK = "Take a break"
 END_BREAK = "End the break early"
 STEP_AWAY = "Step away"
 STAY = "Stay"
-_BREAK_LENGTHS = {20: "20 minutes", 60: "1 hour", 240: "4 hours", 24 * 60: "Until tomorrow"}
+I_NEED_LONGER = "I need longer"
+_BREAK_LENGTHS = {20: "20 minutes", 60: "1 hour", 240: "4 hours"}
 
 
 def break_length(minutes: int) -> str:
@@ -41,22 +50,27 @@ def break_length(minutes: int) -> str:
 # Titles of what people write, by the turn it answers.
 _PART_TITLES = {
     Phase.MIRROR: "What I heard",
+    Phase.CLARIFY: "What was missed",
     Phase.VALIDATE: "What makes sense to me",
     Phase.RESPOND: "What I still need",
+    Phase.REPLY: "My answer",
+    Phase.RECOGNITION: "What I still need",
+    Phase.HEAR: "My answer",
     Phase.COMMITMENTS: "One thing I'll do",
+    Phase.OFFER: "What I want to say",
+    Phase.REFLECT: "What I heard",
 }
-_INPUT_LABELS = {
-    Phase.MIRROR: "What I heard",
-    Phase.VALIDATE: "What makes sense to me",
-    Phase.RESPOND: "What I still need",
-    Phase.COLLECT: "Only shown once you've both written",
-    Phase.COMMITMENTS: "One thing I'll do",
-}
+_INPUT_LABELS = {**_PART_TITLES, Phase.COLLECT: "Only shown once you've both written"}
 _PLACEHOLDERS = {
     Phase.MIRROR: "I heard you say…",
+    Phase.CLARIFY: "What I meant was…",
     Phase.VALIDATE: "It makes sense that you felt… because…",
+    Phase.RESPOND: "What I still need is…",
+    Phase.RECOGNITION: "What I still need is…",
     Phase.COMMITMENTS: "Next time, I will…",
+    Phase.REFLECT: "It sounds like you felt…",
 }
+SHORT = "A sentence or two is plenty."
 
 
 def written_title(part: Phase, step_title: str) -> str:
@@ -73,7 +87,7 @@ def form_label(phase: Phase) -> str:
 
 
 def form_placeholder(phase: Phase, in_a_step: bool) -> str:
-    return _PLACEHOLDERS.get(phase) or ("I felt… I needed…" if in_a_step else "")
+    return _PLACEHOLDERS.get(phase) or ("I felt… I needed…" if in_a_step else SHORT)
 
 
 # Prompts.
@@ -100,24 +114,74 @@ def floor_prompt(prompt: str, writer: int | None, listener: int | None, response
     next_part = {
         Response.MIRROR: f"{other}, listen for now: next you'll reflect back what you heard.",
         Response.ACCEPT: f"{other}, next you can accept it or say what you still need.",
+        Response.READ: f"{other}, next you'll say you've read it.",
         Response.NONE: f"{other}, you'll be able to read it here.",
     }[response]
-    return f"{prompt}\n\n**{who}, the floor is yours.** {next_part}"
+    return f"{prompt} {SHORT}\n\n**{who}, the floor is yours.** {next_part}"
+
+
+MORE_TITLE = "Is there more?"
+
+
+def more_prompt(speaker: int | None, listener: int | None) -> str:
+    return f"**{mention(speaker)}**, say what else there is. {mention(listener)}, listen: next you'll reflect it back."
+
+
+CLARIFY_TITLE = "What was missed"
+
+
+def clarify_prompt(speaker: int | None, listener: int | None) -> str:
+    return (
+        f"**{mention(speaker)}**, what was missed? Say it in a sentence, or let {mention(listener)} try again as it is."
+    )
 
 
 REFLECT_TITLE = "Reflect back"
 
 
 def mirror_prompt(response_prompt: str, listener: int | None, speaker: int | None, again: bool) -> str:
-    retry = f"{mention(speaker)} said not quite yet. Have another go. " if again else ""
+    retry = f"Have another go, with what {mention(speaker)} added. " if again else ""
     return f"{retry}{response_prompt}\n\n**{mention(listener)}, your turn to reflect back.**"
 
 
 CONFIRM_TITLE = "Did that land?"
 
 
-def confirm_prompt(speaker: int | None, listener: int | None) -> str:
-    return f"**{mention(speaker)}**, did {mention(listener)} get it? If something is missing, say *not quite*."
+def confirm_prompt(speaker: int | None, listener: int | None, may_move_on: bool) -> str:
+    text = f"**{mention(speaker)}**, did {mention(listener)} get it? Is there more? If something is missing, say so."
+    return text + (f"\n\n{ROUNDS_DONE}" if may_move_on else "")
+
+
+ROUNDS_DONE = (
+    "You've gone round a few times; that's listening, and it's hard. Either of you can move on for now "
+    "and come back to this another time."
+)
+ANSWER_TITLE = "An answer"
+
+
+def answer_prompt(who: int | None, needing: int | None) -> str:
+    return f"**{mention(who)}**, {mention(needing)} said what they still need. Answer it, in a sentence or two."
+
+
+def hear_prompt(who: int | None, needing: int | None) -> str:
+    return answer_prompt(who, needing) + f" Then {mention(needing)} will be asked again."
+
+
+OFFER_TITLE = "If you'd like to say something"
+
+
+def offer_prompt(child: int | None, parent: int | None) -> str:
+    return (
+        f"{mention(child)}, if you'd like to, say anything about this, and {mention(parent)} will reflect it "
+        "back. You don't have to: there's nothing to accept, and nothing to say sorry for."
+    )
+
+
+def reflect_prompt(parent: int | None, child: int | None) -> str:
+    return (
+        f"**{mention(parent)}**, reflect back what {mention(child)} said and how they feel, in your own words, "
+        "without correcting or explaining. A sentence or two is plenty."
+    )
 
 
 VALIDATE_TITLE = "What makes sense"
@@ -127,11 +191,11 @@ def your_turn(prompt: str, who: int | None) -> str:
     return f"{prompt}\n\n**{mention(who)}, your turn.**"
 
 
-RECOGNITION_TITLE = "Last step · Do you feel understood?"
+RECOGNITION_TITLE = "Last step · Do you feel understood enough for now?"
 RECOGNITION = (
-    "Each of you, privately: do you feel understood by the other? Only you see your answer. The "
-    "repair is complete when you both say yes. If it's not yet, that's okay: it stays open, and "
-    "Mend will check in gently later."
+    "Each of you, privately: do you feel understood enough by the other, for now? Only you see your "
+    "answer. *Not yet* is a full answer: the repair stays open, and you can tell the other what you "
+    "still need. It is complete when you both say yes."
 )
 CLOSING_TITLE = "One thing for next time (if you like)"
 CLOSING = (
@@ -152,12 +216,21 @@ def ready(who: int | None) -> str:
     return f"{mention(who)} is ready. Let's begin."
 
 
-def confirmed(who: int | None, landed: bool) -> str:
+def confirmed(who: int | None, landed: bool, more: bool = False) -> str:
+    if more:
+        return f"{mention(who)}: got it, and there's more."
     return f"{mention(who)}: got it. ✓" if landed else f"{mention(who)}: not quite yet."
 
 
-def accepted(who: int | None) -> str:
-    return f"{mention(who)} has responded."
+def accepted(who: int | None, read: bool = False) -> str:
+    return f"{mention(who)} has read it." if read else f"{mention(who)} has responded."
+
+
+MOVED_ON = "Moving on for now. You can come back to this another time."
+STEPS_CHANGED = (
+    "Mend's steps for this way of repairing have changed since you began, so this repair moves on "
+    "from here. Everything you wrote is still above."
+)
 
 
 def skipped(who: int | None) -> str:
@@ -174,7 +247,7 @@ def paused(until: datetime) -> str:
 BREAK_OVER = "The break is over. Ready when you are."
 PICKED_UP = "Picking up where you left off."
 RESOLVED_BY_RECOGNITION = "💛 You've both said you feel understood enough for now. That's a repair."
-RESOLVED_BY_CHECKIN = "💛 You've both said you're okay now. That's a repair too."
+RESOLVED_BY_A_PARENT = "💛 That's a repair: the parent's part is done."
 
 
 def snoozed(until: datetime) -> str:
@@ -217,8 +290,8 @@ def agreed_reply(other: int | None) -> str:
 
 
 NOT_YET_REPLY = (
-    "Thank you for saying so; only you see this. The repair stays open, there's no rush, "
-    "and Mend will check in gently later."
+    "Thank you for saying so; only you see this. The repair stays open, there's no rush. If you like, "
+    "tell them what you still need: they'll answer it, and then you'll both be asked again."
 )
 
 
@@ -248,7 +321,7 @@ STOPPED_REPLY = "Okay. Mend won't check in on this repair again; `/repair status
 
 
 def okay_reply(other: int | None) -> str:
-    return f"Noted. Once {mention(other)} says so too, the repair is complete."
+    return f"Noted. Once {mention(other)} says so too, you'll both be asked the last question."
 
 
 def picked_up_reply(thread: int | None) -> str:

@@ -50,7 +50,11 @@ def view(buttons: Iterable[Button]) -> discord.ui.View:
         if button.style is Style.LINK:
             made.add_item(discord.ui.Button(label=button.label, url=button.target, style=STYLES[button.style]))
         else:
-            made.add_item(discord.ui.Button(label=button.label, custom_id=button.target, style=STYLES[button.style]))
+            made.add_item(
+                discord.ui.Button(
+                    label=button.label, custom_id=button.target, style=STYLES[button.style], row=button.row
+                )
+            )
     made.stop()
     return made
 
@@ -116,6 +120,13 @@ def modal(form: Form) -> discord.ui.Modal:
     """A stateless form: its `custom_id` says where the text goes, and the submission is routed by it
     even after a restart, so nothing is kept in memory."""
     made = discord.ui.Modal(title=form.title, custom_id=form.custom_id, timeout=None)
+    if form.question is not None:
+        question = form.question
+        options = [discord.RadioGroupOption(label=label, value=value) for value, label in question.options]
+        choice: discord.ui.RadioGroup[discord.ui.View] = discord.ui.RadioGroup(
+            custom_id=question.custom_id, options=options, required=False
+        )
+        made.add_item(discord.ui.Label(text=question.label, description=question.hint, component=choice))
     made.add_item(
         discord.ui.TextInput(
             label=form.label,
@@ -127,6 +138,15 @@ def modal(form: Form) -> discord.ui.Modal:
     )
     made.stop()
     return made
+
+
+def choice_of(submission: dict[str, Any], custom_id: str) -> str | None:
+    """The option chosen for the question `custom_id` in a form's submission, if any."""
+    for component in submission.get("components", []):
+        field = component.get("component") or {}
+        if field.get("custom_id") == custom_id:
+            return str(field.get("value") or "") or None
+    return None
 
 
 def text_of(submission: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ NEXT = (
     turns.REFLECT_BACK,
     turns.GOT_IT,
     turns.ACCEPT,
+    turns.READ,
     turns.UNDERSTOOD,
     turns.NOTHING_TO_ADD,
     checkins.PICK_UP,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.app import MendBot
+from bot.components import Feeling
+from bot.prompts import FEELING
 from bot.protocols import Kind, Protocol, Response, Role
 from bot.wording import checkins as checkin_words
 from bot.wording import opening, turns
@@ -34,15 +36,20 @@ async def button(world: World, channel: Channel, label: str, seen_by: Person | N
 
 
 async def start(world: World, opener: Person, partner: Person, **options: str) -> Message:
-    """`/repair start`, answering the private question before it ("No, let's start", or as the parent
-    for a parent–child repair); the private message, which then says how the opening went."""
+    """`/repair start`, answering the private question before it ("No, let's start"; for a parent–child
+    repair, as the parent, and calm enough); the private message, which then says how it went."""
     sent = await opener.slash("repair start", world.general, partner=partner.user, **options)
     reply = await sent.reply()
-    assert reply.ephemeral and reply.message is not None, reply.text
+    consent = reply.message
+    assert reply.ephemeral and consent is not None, reply.text
     assert opening.safety_question(partner.id) in reply.text
-    start = opening.START_AS_PARENT if options.get("protocol") == "parent-child" else opening.START
-    await (await opener.press(reply.message, start)).reply()
-    return reply.message
+    if options.get("protocol") != "parent-child":
+        await (await opener.press(consent, opening.START)).reply()
+        return consent
+    await (await opener.press(consent, opening.START_AS_PARENT)).reply()
+    await world.standin.until(lambda: opening.CALM_DOWN in consent.text)
+    await (await opener.press(consent, opening.CALM_ENOUGH)).reply()
+    return consent
 
 
 async def open_repair(world: World, opener: Person, partner: Person, **options: str) -> Channel:
@@ -68,11 +75,14 @@ async def press(world: World, person: Person, channel: Channel, label: str) -> C
     return await (await person.press(message, label)).reply()
 
 
-async def write(world: World, person: Person, channel: Channel, label: str, text: str) -> Callback:
-    """Press a writing button, fill in the modal it opens, send it; returns the submission's answer."""
+async def write(
+    world: World, person: Person, channel: Channel, label: str, text: str, *, feeling: Feeling = Feeling.CALM
+) -> Callback:
+    """Press a writing button, say how they are (calm, unless said otherwise) and what they write in
+    the form it opens, and send it; returns the submission's answer."""
     opened = await press(world, person, channel, label)
     assert opened.modal is not None, f"{label!r} answered {opened.type}: {opened.text}"
-    return await (await person.submit(opened, text)).reply()
+    return await (await person.submit(opened, text, choices={FEELING: feeling})).reply()
 
 
 async def name_commitment(world: World, person: Person, thread: Channel, text: str, *, by_dm: bool) -> Callback:
@@ -102,13 +112,33 @@ async def walk(
     first: Person,
     second: Person,
     *,
-    skip_optional: bool = False,
     from_step: int = 1,
+    answer_recognition: bool = True,
 ) -> list[str]:
-    """Take a started repair through the steps of `protocol` (from `from_step`), as the two would.
+    """Take a started repair through the steps of `protocol` (from `from_step`), as the two would;
+    then both answer that they feel understood (unless a parent leads it, or `answer_recognition`
+    is off: then the question is left on screen).
 
     Each action waits for what a person would see next. Returns every sentence written.
     """
+    written = await _take_steps(world, thread, protocol, first, second, from_step)
+    if protocol.parent_led:
+        await posted(world, thread, turns.RESOLVED_BY_A_PARENT)
+        return written
+    await posted(world, thread, turns.RECOGNITION_TITLE)
+    if answer_recognition:
+        first_answer = await (
+            await first.press(await button(world, thread, turns.UNDERSTOOD), turns.UNDERSTOOD)
+        ).followup()
+        assert turns.understood_reply(second.id) in first_answer.text
+        await press(world, second, thread, turns.UNDERSTOOD)
+        await posted(world, thread, turns.RESOLVED_BY_RECOGNITION)
+    return written
+
+
+async def _take_steps(
+    world: World, thread: Channel, protocol: Protocol, first: Person, second: Person, from_step: int
+) -> list[str]:
     people = {Role.FIRST: first, Role.SECOND: second}
     written: list[str] = []
 
@@ -140,10 +170,6 @@ async def walk(
         else:
             assert step.writer is not None
             writer, listener = people[step.writer], people[step.writer.other]
-            if step.optional and skip_optional:
-                await press(world, writer, thread, turns.SKIP_STEP)
-                await posted(world, thread, turns.skipped(writer.id), since)
-                continue
             await say(writer, turns.WRITE, f"{writer.user.username} speaks at step {number}.")
             if step.response is Response.MIRROR:
                 await say(listener, turns.REFLECT_BACK, f"{listener.user.username} heard step {number}.")
@@ -151,15 +177,20 @@ async def walk(
                 await posted(world, thread, turns.confirmed(writer.id, landed=True), since)
                 if step.validate_prompt:
                     await say(listener, turns.WRITE, f"{listener.user.username} validates step {number}.")
-            elif step.response is Response.ACCEPT:
-                await press(world, listener, thread, turns.ACCEPT)
-                await posted(world, thread, turns.accepted(listener.id), since)
-    await posted(world, thread, turns.RECOGNITION_TITLE)
-    first_answer = await (await first.press(await button(world, thread, turns.UNDERSTOOD), turns.UNDERSTOOD)).followup()
-    assert turns.understood_reply(second.id) in first_answer.text
-    await press(world, second, thread, turns.UNDERSTOOD)
-    await posted(world, thread, turns.RESOLVED_BY_RECOGNITION)
+            elif step.response in (Response.ACCEPT, Response.READ):
+                read = step.response is Response.READ
+                await press(world, listener, thread, turns.READ if read else turns.ACCEPT)
+                await posted(world, thread, turns.accepted(listener.id, read), since)
     return written
+
+
+async def finish(world: World, thread: Channel, protocol: Protocol, first: Person, second: Person) -> None:
+    """After the steps and feeling understood: nothing more to add (from the child alone, led by a
+    parent); the repair is complete and its thread archived."""
+    for person in (second,) if protocol.parent_led else (first, second):
+        await press(world, person, thread, turns.NOTHING_TO_ADD)
+    await posted(world, thread, turns.COMPLETE)
+    await world.standin.until(lambda: thread.archived)
 
 
 async def started_repair(world: World, protocol: str = "quick") -> Channel:

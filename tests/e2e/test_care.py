@@ -16,6 +16,7 @@ from bot.wording import privacy as privacy_words
 from tests.e2e.steps import (
     accept,
     button,
+    finish,
     name_commitment,
     open_repair,
     posted,
@@ -30,6 +31,8 @@ from tests.helpers import FakeClock, World
 from tests.standin.actors import Person
 from tests.standin.world import Channel
 
+MESSAGES = ("POST", "/channels/{channel_id}/messages")
+FOLLOWUPS = ("POST", "/webhooks/{webhook_id}/{webhook_token}")
 # Each way an invitation can go without a yes, by what the invited person does.
 ANSWERS = ("nothing", "not now", "decline", "step away", "afraid or pressured", "a block made beforehand")
 
@@ -198,21 +201,22 @@ async def test_stepping_away_ends_the_repair_for_both_in_the_same_words(world: W
 
 
 async def test_help_and_safety_is_on_every_prompt(world: World, mend: MendBot) -> None:
-    for protocol in ("quick", "parent-child"):
+    for protocol in ("quick", "full", "parent-child"):
         thread = await started_repair(world, protocol)
         await walk(world, thread, mend.protocols[protocol], world.alex, world.sam)
-        await name_commitment(world, world.alex, thread, "Ask first.", by_dm=False)
-        prompts = [m for m in world.standin.messages(thread) if any(e.get("title") for e in m.embeds)]
-        asking = [m for m in prompts if m.buttons() and m.author.id == world.application.bot.id]
-        without = [m.text for m in asking if privacy_words.HELP_AND_SAFETY not in [b["label"] for b in m.buttons()]]
-        assert asking and not without
-        await press(world, world.sam, thread, turns.ACKNOWLEDGE)
-        await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
-        await posted(world, thread, turns.COMPLETE)
-        await world.standin.until(lambda thread=thread: thread.archived)  # type: ignore[misc]
+        await finish(world, thread, mend.protocols[protocol], world.alex, world.sam)
+    posts = [*world.standin.calls(*MESSAGES), *world.standin.calls(*FOLLOWUPS)]
+    prompts = [_ids(call.body) for call in posts if any(i.startswith("mend:turn:") for i in _ids(call.body))]
+    assert len(prompts) > 30 and all("mend:resources" in ids for ids in prompts), "every prompt, every protocol"
     help_button = await button(world, thread, privacy_words.HELP_AND_SAFETY)
     reply = await (await world.sam.press(help_button, privacy_words.HELP_AND_SAFETY)).reply()
     assert reply.ephemeral and "not your fault" in reply.text
+
+
+def _ids(body: Any) -> list[str]:
+    """The custom_ids of a message's buttons, as Mend sent them."""
+    rows = body.get("components", []) if isinstance(body, dict) else []
+    return [str(item.get("custom_id", "")) for row in rows for item in row.get("components", [])]
 
 
 async def test_help_is_for_where_someone_probably_is(world: World, mend: MendBot) -> None:

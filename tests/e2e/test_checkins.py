@@ -10,7 +10,7 @@ import pytest
 from bot.app import MendBot
 from bot.rupture import Due, Status
 from bot.wording import checkins as checkin_words
-from bot.wording import opening, turns
+from bot.wording import feelings, opening, turns
 from bot.wording import privacy as privacy_words
 from tests.e2e.steps import (
     accept,
@@ -110,7 +110,9 @@ async def test_snooze_and_stop_are_private_and_shown_neutrally(world: World, men
     assert (await _rupture(mend, thread)).status is Status.ACTIVE, "stopping check-ins does not end the repair"
 
 
-async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend: MendBot, clock: FakeClock) -> None:
+async def test_both_saying_they_are_okay_leads_to_the_same_last_question(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
     thread = await started_repair(world)
     clock.advance(days=1)
     await sweep(mend)
@@ -119,7 +121,11 @@ async def test_both_saying_they_are_okay_resolves_the_repair(world: World, mend:
     assert turns.okay_reply(world.sam.id) in note.text
     assert len(world.standin.messages(thread)) == count, "the first answer stays private"
     await press(world, world.sam, thread, checkin_words.OKAY)
-    await posted(world, thread, turns.RESOLVED_BY_CHECKIN)
+    await posted(world, thread, turns.RECOGNITION_TITLE)
+    assert (await _rupture(mend, thread)).status is Status.ACTIVE, "not closed until both feel understood"
+    await press(world, world.alex, thread, turns.UNDERSTOOD)
+    await press(world, world.sam, thread, turns.UNDERSTOOD)
+    await posted(world, thread, turns.RESOLVED_BY_RECOGNITION)
     assert (await _rupture(mend, thread)).status is Status.RESOLVED
     await button(world, thread, turns.NAME_ONE_THING)
 
@@ -157,15 +163,23 @@ async def test_the_end_of_a_break_is_announced_to_both(world: World, mend: MendB
     thread = await started_repair(world)
     chooser = await press(world, world.sam, thread, turns.TAKE_A_BREAK)
     assert chooser.message is not None
-    await (await world.sam.press(chooser.message, turns.break_length(20))).followup()
+    await (await world.sam.press(chooser.message, turns.break_length(20))).reply()
     clock.advance(minutes=19)
     assert await sweep(mend) == Counter()
     clock.advance(minutes=1)
     assert await sweep(mend) == Counter({"pause_end": 1})
     over = await posted(world, thread, turns.BREAK_OVER)
     assert over.pings() == {f"user:{world.alex.id}", f"user:{world.sam.id}"}
-    assert over.buttons()[0]["label"] == turns.WRITE, "the current step comes with it"
-    opened = await (await world.alex.press(over, turns.WRITE)).reply()
+    labels = [b["label"] for b in over.buttons()]
+    assert labels[:2] == [turns.I_NEED_LONGER, turns.WRITE], "a private way to take longer, and the current step"
+    longer = await (await world.sam.press(over, turns.I_NEED_LONGER)).reply()
+    assert longer.ephemeral and longer.message is not None and feelings.need_longer(thread.id) in longer.text
+    assert len(world.standin.messages(thread)) == len(world.standin.messages(thread, seen_by=world.alex.id))
+    await (await world.sam.press(longer.message, turns.break_length(60))).reply()
+    await posted(world, thread, turns.paused(clock.now() + timedelta(hours=1)), over)
+    clock.advance(hours=1)
+    await sweep(mend)
+    opened = await press(world, world.alex, thread, turns.WRITE)
     assert opened.modal is not None
 
 

@@ -67,6 +67,7 @@ async def test_any_text_is_posted_whole_with_nothing_pinged_or_refused_plainly(
     assert message.pings() == set()
     assert message.allowed_mentions == {"parse": []}
     await press(world, world.alex, thread, turns.NOT_QUITE)
+    await press(world, world.alex, thread, turns.TRY_AGAIN)
     await button(world, thread, turns.REFLECT_BACK)
 
 

@@ -9,6 +9,7 @@ from bot.picture import HEIGHT, WIDTH
 from bot.wording import checkins as checkin_words
 from bot.wording import history as words
 from bot.wording import privacy as privacy_words
+from bot.wording import turns
 from tests.e2e.steps import accept, checkins, look_back, open_repair, posted, press, started_repair, sweep, walk
 from tests.helpers import FakeClock, World
 from tests.standin.actors import Person
@@ -72,6 +73,8 @@ async def test_history_counts_check_ins_and_shows_what_is_resting(
     await sweep(mend)
     await press(world, world.alex, thread, checkin_words.OKAY)
     await press(world, world.sam, thread, checkin_words.OKAY)
+    await press(world, world.alex, thread, turns.UNDERSTOOD)
+    await press(world, world.sam, thread, turns.UNDERSTOOD)
     other = await open_repair(world, world.alex, world.outsider)
     await accept(world, world.outsider, other)
     for days in (1, 3, 7):

@@ -9,7 +9,7 @@ from bot.app import MendBot
 from bot.rupture import Status
 from bot.wording import privacy as privacy_words
 from bot.wording import turns
-from tests.e2e.steps import accept, open_repair, posted, press, started_repair, write
+from tests.e2e.steps import accept, open_repair, posted, press, started_repair, walk, write
 from tests.helpers import FakeClock, Harness, World
 from tests.standin.actors import Person
 from tests.standin.world import Channel
@@ -112,30 +112,13 @@ async def test_someone_who_left_is_erased_after_thirty_days(world: World, mend: 
 
 async def test_export_holds_your_part_not_your_partners_private_answers(world: World, mend: MendBot) -> None:
     thread = await started_repair(world)
-    await walk_to_the_last_question(world, mend, thread)
+    await walk(world, thread, mend.protocols["quick"], world.alex, world.sam, answer_recognition=False)
     await press(world, world.sam, thread, turns.NOT_YET)
     data = (await (await world.alex.slash("privacy export", world.general)).reply()).message
     assert data is not None
     exported = data.files["mend-data.json"].decode()
     assert "not_yet" not in exported, "Sam's answer to 'do you feel understood?' is Sam's alone"
     assert f'"with_user_id": {world.sam.id}' in exported
-
-
-async def walk_to_the_last_question(world: World, mend: MendBot, thread: Channel) -> None:
-    protocol = mend.protocols["quick"]
-    for number, step in enumerate(protocol.steps, start=1):
-        since = await posted(world, thread, f"Step {number} of 3")
-        if step.writer is None:
-            for person in (world.alex, world.sam):
-                await write(world, person, thread, turns.WRITE_PRIVATELY, f"{person.user.username} next time.")
-            continue
-        writer, listener = (world.alex, world.sam) if step.writer.value == "first" else (world.sam, world.alex)
-        await write(world, writer, thread, turns.WRITE, f"{writer.user.username} speaks {number}.")
-        await write(world, listener, thread, turns.REFLECT_BACK, f"{listener.user.username} hears {number}.")
-        await press(world, writer, thread, turns.GOT_IT)
-        await write(world, listener, thread, turns.WRITE, f"{listener.user.username} validates {number}.")
-        await posted(world, thread, f"{listener.user.username} validates {number}.", since)
-    await posted(world, thread, turns.RECOGNITION_TITLE)
 
 
 async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: World, harness: Harness) -> None:

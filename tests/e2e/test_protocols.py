@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app import MendBot
-from bot.wording import turns
-from tests.e2e.steps import accept, open_repair, posted, press, walk
+from bot.rupture import Status
+from bot.wording import opening, turns
+from tests.e2e.steps import accept, button, finish, open_repair, posted, repair_threads, walk, write
 from tests.helpers import World
 
 THREE_SECONDS = 3.0
@@ -17,10 +18,7 @@ async def test_two_people_complete_each_protocol(world: World, mend: MendBot, pr
     thread = await open_repair(world, world.alex, world.sam, protocol=protocol)
     await accept(world, world.sam, thread)
     written = await walk(world, thread, mend.protocols[protocol], world.alex, world.sam)
-    await press(world, world.alex, thread, turns.NOTHING_TO_ADD)
-    await press(world, world.sam, thread, turns.NOTHING_TO_ADD)
-    await posted(world, thread, turns.COMPLETE)
-    await world.standin.until(lambda: thread.archived)
+    await finish(world, thread, mend.protocols[protocol], world.alex, world.sam)
 
     transcript = "\n".join(m.text for m in world.standin.messages(thread))
     missing = [sentence for sentence in written if sentence not in transcript]
@@ -36,12 +34,33 @@ async def test_two_people_complete_each_protocol(world: World, mend: MendBot, pr
     assert max(p.callback.result().elapsed for p in answered) < THREE_SECONDS
 
 
-async def test_in_parent_child_the_child_may_skip_and_is_never_asked_to_accept(world: World, mend: MendBot) -> None:
+async def test_a_parent_child_repair_completes_without_the_child_accepting_anything(
+    world: World, mend: MendBot
+) -> None:
     parent, child = world.alex, world.sam
-    thread = await open_repair(world, parent, child, protocol="parent-child")
+    reply = await (
+        await parent.slash("repair start", world.general, partner=child.user, protocol="parent-child")
+    ).reply()
+    consent = reply.message
+    assert consent is not None and opening.LED_BY_A_PARENT in consent.text
+    await (await parent.press(consent, opening.START_AS_PARENT)).reply()
+    await world.standin.until(lambda: opening.CALM_DOWN in consent.text, timeout=5)
+    assert repair_threads(world) == [], "the parent's moment to calm down comes before anything opens"
+    await (await parent.press(consent, opening.CALM_ENOUGH)).reply()
+    await world.standin.until(lambda: "I've opened" in consent.text)
+    thread = repair_threads(world)[-1]
     await accept(world, child, thread)
-    await walk(world, thread, mend.protocols["parent-child"], parent, child, skip_optional=True)
-    labels = {b["label"] for m in world.standin.messages(thread) for b in m.buttons()}
-    assert turns.ACCEPT not in labels
-    transcript = "\n".join(m.text for m in world.standin.messages(thread))
-    assert turns.skipped(child.id) in transcript
+    await walk(world, thread, mend.protocols["parent-child"], parent, child)
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.RESOLVED, "complete once the parent's part is done"
+    child_buttons = {b["label"] for m in world.standin.messages(thread) for b in m.buttons()}
+    for pushed in (turns.ACCEPT, turns.UNDERSTOOD, turns.NAME_ONE_THING):
+        assert pushed not in child_buttons, "the child never has to accept, feel understood or commit"
+    offer = await button(world, thread, turns.NOTHING_TO_ADD)
+    assert turns.offer_prompt(child.id, parent.id) in offer.text
+    await write(world, child, thread, turns.WRITE, "I was scared when you shouted.")
+    await posted(world, thread, turns.reflect_prompt(parent.id, child.id))
+    await write(world, parent, thread, turns.REFLECT_BACK, "You were scared, and that makes sense.")
+    await posted(world, thread, "You were scared, and that makes sense.")
+    await posted(world, thread, turns.COMPLETE)
+    await world.standin.until(lambda: thread.archived)

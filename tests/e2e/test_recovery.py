@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app import MendBot
+from bot.events import Change
+from bot.protocols import Role
 from bot.repair import invitation
 from bot.rupture import FollowUp, Phase
 from bot.wording import checkins as checkin_words
@@ -88,6 +91,8 @@ async def test_every_ending_erases_what_was_written_privately(
         await sweep(mend)
         for person in (world.alex, world.sam):
             await (await person.press(checkins(world, thread)[-1], checkin_words.OKAY)).reply()
+        for person in (world.alex, world.sam):
+            await press(world, person, thread, turns.UNDERSTOOD)
     await harness.settled()
     rupture = await mend.db.rupture(rupture_id)
     assert rupture is not None and not rupture.status.is_open and rupture.phase is not Phase.COLLECT
@@ -200,3 +205,39 @@ async def test_check_ins_cannot_be_set_closer_than_a_day(world: World, mend: Men
     reply = await (await world.owner.slash("mend-admin setup", world.general, cadence="1e-9")).reply()
     assert reply.text == server.BAD_CADENCE
     assert (await mend.db.guild_settings(world.guild.id)).checkin_days is None
+
+
+@pytest.mark.parametrize(
+    ("protocol", "old_place", "next_prompt"),
+    [
+        ("quick", (2, Phase.COLLECT), turns.RECOGNITION_TITLE),  # its old private last step
+        ("parent-child", (3, Phase.WRITE), turns.OFFER_TITLE),  # the child's old optional step
+    ],
+)
+async def test_a_repair_at_a_step_its_protocol_no_longer_has_moves_on_at_start_up(
+    world: World, harness: Harness, protocol: str, old_place: tuple[int, Phase], next_prompt: str
+) -> None:
+    mend = await harness.start()
+    thread = await started_repair(world, protocol)
+    first_prompt = await posted(world, thread, "Step 1 of")
+
+    async def prompt_noted() -> bool:
+        noted = await mend.db.rupture_in_thread(thread.id)
+        return noted is not None and noted.prompt_message_id == first_prompt.id
+
+    await eventually(prompt_noted)
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None
+    step, phase = old_place
+    older = replace(rupture, step=step, phase=phase)
+    assert await mend.db.save(Change(rupture, older, keep_private=(Role.FIRST, SECRET))) is not None
+
+    mend = await harness.restart()
+
+    await posted(world, thread, turns.STEPS_CHANGED)
+    await posted(world, thread, next_prompt)
+    assert turns.WRITE not in [b["label"] for b in first_prompt.buttons()], "the old prompt's buttons are retired"
+    moved = await mend.db.rupture_in_thread(thread.id)
+    assert moved is not None and moved.version > older.version
+    assert await mend.db.sealed_answers(rupture.id, step) == {}
+    assert not _database_holds(harness, SECRET)

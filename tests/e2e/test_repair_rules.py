@@ -131,11 +131,10 @@ async def test_both_sealing_at_once_reveals_both_once(world: World, mend: MendBo
     await press(world, world.alex, thread, turns.AGREE)
     await press(world, world.sam, thread, turns.AGREE)
     await posted(world, thread, "Step 2 of 10")
-    prompt = await button(world, thread, turns.WRITE_PRIVATELY)
-    opened = await asyncio.gather(
-        world.alex.press(prompt, turns.WRITE_PRIVATELY), world.sam.press(prompt, turns.WRITE_PRIVATELY)
+    modals = await asyncio.gather(
+        press(world, world.alex, thread, turns.WRITE_PRIVATELY),
+        press(world, world.sam, thread, turns.WRITE_PRIVATELY),
     )
-    modals = await asyncio.gather(*(o.reply() for o in opened))
     submitted = await asyncio.gather(
         world.alex.submit(modals[0], "Sore and far away"), world.sam.submit(modals[1], "Tight-chested, flat")
     )
@@ -152,7 +151,7 @@ async def test_a_break_pauses_both_and_ends_on_time(world: World, mend: MendBot,
     chooser = await press(world, world.sam, thread, turns.TAKE_A_BREAK)
     assert chooser.ephemeral and chooser.message is not None
     assert chooser.text.startswith(turns.offer_break(thread.id))
-    await (await world.sam.press(chooser.message, turns.break_length(60))).followup()
+    await (await world.sam.press(chooser.message, turns.break_length(60))).reply()
     notice = await posted(world, thread, turns.paused(clock.now() + timedelta(hours=1)))
     back = clock.now() + timedelta(hours=1)
     assert f"<t:{int(back.timestamp())}:R>" in notice.text
@@ -173,7 +172,7 @@ async def test_the_one_who_paused_can_end_the_break_early(world: World, mend: Me
     thread = await _started(world)
     reply = await (await world.alex.slash("repair pause", thread)).reply()
     assert reply.message is not None
-    await (await world.alex.press(reply.message, turns.break_length(20))).followup()
+    await (await world.alex.press(reply.message, turns.break_length(20))).reply()
     notice = await posted(world, thread, "Taking a break.")
     await press(world, world.alex, thread, turns.END_BREAK)
     await posted(world, thread, turns.BREAK_OVER, notice)
@@ -187,7 +186,7 @@ async def test_status_shows_each_open_repair_and_whose_turn(world: World, mend: 
     assert reply.ephemeral
     assert f"<#{thread.id}>" in reply.text
     assert (
-        opening.where_and_whose(opening.at_step(1, 3, "What happened for me"), opening.their_turn(world.alex.id))
+        opening.where_and_whose(opening.at_step(1, 4, "What happened for me"), opening.their_turn(world.alex.id))
         in reply.text
     )
     mine = await (await world.alex.slash("repair status", world.general)).reply()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.protocols import load_protocols
 from bot.wording import turns
-from tests.e2e.steps import accept, button, open_repair, posted, press, walk, write
+from tests.e2e.steps import accept, open_repair, posted, press, walk, write
 from tests.helpers import World, bot_environment, finish, spawn_bot
 
 
@@ -17,8 +17,7 @@ async def test_buttons_and_open_forms_work_after_the_bot_is_killed(world: World,
     thread = await open_repair(world, world.alex, world.sam)
     await accept(world, world.sam, thread)
     await write(world, world.alex, thread, turns.WRITE, "I felt dismissed when you laughed.")
-    reflect = await button(world, thread, turns.REFLECT_BACK)
-    form = await (await world.sam.press(reflect, turns.REFLECT_BACK)).reply()
+    form = await press(world, world.sam, thread, turns.REFLECT_BACK)
     assert form.modal is not None
 
     first.kill()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -174,8 +175,9 @@ class Person:
             raise ActionError(f"the bot answered with type {callback.type}, not a modal")
         return callback.modal
 
-    async def submit(self, callback: Callback, *values: str) -> Sent:
-        """Fill in the modal the bot opened in `callback` (its text inputs, in order) and submit it."""
+    async def submit(self, callback: Callback, *values: str, choices: Mapping[str, str] | None = None) -> Sent:
+        """Fill in the modal the bot opened in `callback` (its text inputs, in order, and `choices`
+        for its one-of questions, by custom_id) and submit it."""
         modal = self.modal(callback)
         opened = next((p for m, p in self.opened_modals if m is modal), None)
         if opened is None:
@@ -183,7 +185,7 @@ class Person:
         inputs = _text_inputs(modal["components"])
         if len(values) != len(inputs):
             raise ActionError(f"the modal has {len(inputs)} inputs, {len(values)} values were given")
-        answers = []
+        answers = _chosen(modal["components"], choices or {})
         for (wrapper, text_input), value in zip(inputs, values, strict=True):
             if len(value) > text_input.get("max_length", 4000):
                 raise ActionError("that text is longer than the input allows")
@@ -243,6 +245,23 @@ class Person:
     def _remember_modal(self, future: asyncio.Future[Callback], pending: Pending) -> None:
         if not future.cancelled() and future.result().modal is not None:
             self.opened_modals.append((future.result().modal, pending))  # type: ignore[arg-type]
+
+
+def _chosen(components: list[dict[str, Any]], choices: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The answers to a modal's radio groups, as a client sends them; a required one left empty, or
+    an option that is not offered, is something no person could do."""
+    answers = []
+    for component in components:
+        group = component.get("component", {}) if component.get("type") == 18 else {}
+        if group.get("type") != 21:
+            continue
+        choice = choices.get(group["custom_id"])
+        if choice is None and group.get("required", True):
+            raise ActionError(f"the question {group['custom_id']!r} must be answered")
+        if choice is not None and choice not in {option["value"] for option in group["options"]}:
+            raise ActionError(f"{choice!r} is not one of the options of {group['custom_id']!r}")
+        answers.append({"type": 18, "component": {"type": 21, "custom_id": group["custom_id"], "value": choice}})
+    return answers
 
 
 def _text_inputs(components: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.actions import DEFAULT_CADENCE, AnswerCheckin, CheckinAnswer
+from bot.actions import DEFAULT_CADENCE, AnswerCheckin, CheckinAnswer, Move, Press
 from bot.history import Absent, Band, Outcome, Pace, history, latest_thread, outcome, window_start
 from bot.rupture import Due, Rupture, Seat, Status
 from bot.schedule import checkin_sent, schedule_next
@@ -184,7 +184,10 @@ def test_the_facts_a_history_needs_are_kept_as_the_repair_goes() -> None:
     assert (again.checkin_stage, again.checkins_sent) == (1, 3), "the cadence starts again; the count does not"
     both_okay = changed(act(again, ALEX, AnswerCheckin(CheckinAnswer.OKAY), at=NOW + timedelta(days=2)))
     okay = changed(act(both_okay.rupture, SAM, AnswerCheckin(CheckinAnswer.OKAY), at=NOW + timedelta(days=3)))
-    assert okay.rupture.status is Status.RESOLVED and okay.rupture.resolved_at == NOW + timedelta(days=3)
+    asked = okay.rupture  # "we're okay now" leads to the last question, as the steps do
+    understood = changed(act(asked, ALEX, Press(Move.UNDERSTOOD), at=NOW + timedelta(days=4))).rupture
+    done = changed(act(understood, SAM, Press(Move.UNDERSTOOD), at=NOW + timedelta(days=5))).rupture
+    assert done.status is Status.RESOLVED and done.resolved_at == NOW + timedelta(days=5)
 
 
 def test_the_words_fit_discords_limits_in_a_busy_year() -> None:

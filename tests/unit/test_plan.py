@@ -8,17 +8,18 @@ from datetime import timedelta
 import pytest
 
 from bot import components
-from bot.actions import AnswerCheckin, CheckinAnswer, EndPause, Leave, Move, Pause, Press, Snooze, Write
+from bot.actions import AnswerCheckin, CheckinAnswer, Context, EndPause, Leave, Move, Pause, Press, Snooze, Write
 from bot.components import AcknowledgeButton, EndBreak, ResourcesButton, TurnButton, WriteButton
 from bot.events import Change, CommitmentNamed, NewPrompt, Refusal, RefusalReason, Revealed, Wrote
 from bot.plan import MESSAGE_CARD_CHARACTERS, MESSAGE_CARD_LIMIT, Plan, Style, Tone
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.protocols import Role
+from bot.repair import decide
 from bot.rupture import Phase, Position, Rupture, Status
 from bot.schedule import INVITATION_LASTS
 from bot.wording import privacy, refusals
 from bot.wording import turns as words
-from tests.pure import ALEX, NOW, PROTOCOLS, SAM, act, changed, invited, started, walk
+from tests.pure import ALEX, NOW, OPTIONAL_FIRST, PROTOCOLS, SAM, act, changed, invited, started, walk
 
 NAMES = {ALEX: "Alex", SAM: "Sam"}
 SET_ASIDE = (Move.NOT_NOW, Move.DECLINE, Move.NOT_SAFE)
@@ -57,7 +58,14 @@ def test_every_change_of_every_protocol_shows_what_happened_and_the_next_prompt(
         carrying = [post for post in plan.posts if post.carries_prompt]
         assert carrying == [plan.posts[-1]], "the prompt is the last message, and recorded"
         buttons = carrying[0].buttons
-        assert buttons[0].style is Style.PRIMARY
+        answers = rupture.phase in (Phase.CONFIRM, Phase.CLARIFY, Phase.RESPOND, Phase.RECOGNITION, Phase.OFFER)
+        if (
+            answers
+            and len([b for b in buttons if isinstance(components.parse(b.target), TurnButton | WriteButton)]) > 1
+        ):
+            assert all(b.style is Style.SECONDARY for b in buttons), "answers look alike: none is pushed"
+        else:
+            assert buttons[0].style is Style.PRIMARY, "one thing to do is the main button"
         for button in buttons:
             parsed = components.parse(button.target)
             assert parsed is not None and getattr(parsed, "rupture_id", rupture.id) == rupture.id
@@ -94,7 +102,7 @@ def test_every_answer_but_ready_shows_the_thread_nothing_and_only_the_person_is_
 
 
 def test_a_sealed_answer_refreshes_the_prompt_and_is_not_shown() -> None:
-    rupture = replace(started(), step=2, phase=Phase.COLLECT)
+    rupture = replace(started("full"), step=1, phase=Phase.COLLECT)
     plan = planned(changed(act(rupture, SAM, Write("I'll say so."))), SAM)
     assert plan.posts == ()
     [refresh] = plan.edits
@@ -116,10 +124,9 @@ def test_the_first_agreement_waits_and_the_second_moves_on() -> None:
 
 
 def test_a_skipped_turn_is_shown_and_a_skipped_commitment_is_private() -> None:
-    child = replace(started("parent-child"), step=3, phase=Phase.WRITE)
-    shown = planned(changed(act(child, SAM, Press(Move.SKIP))), SAM)
-    assert lines(shown) == [words.skipped(SAM)]
-    closing = replace(started(), status=Status.RESOLVED, step=3, phase=Phase.COMMITMENTS)
+    skip = changed(decide(started(), OPTIONAL_FIRST, ALEX, Press(Move.SKIP), Context(NOW)))
+    assert lines(plan_change(skip, OPTIONAL_FIRST, Actor(ALEX, "Alex"))) == [words.skipped(ALEX)]
+    closing = replace(started(), status=Status.RESOLVED, step=4, phase=Phase.COMMITMENTS)
     private = planned(changed(act(closing, ALEX, Press(Move.SKIP))), ALEX)
     assert lines(private) == []
     assert reply_text(private) == words.NOTHING_TO_ADD_REPLY
@@ -184,7 +191,8 @@ def test_check_in_answers() -> None:
     okay = changed(act(rupture, ALEX, AnswerCheckin(CheckinAnswer.OKAY)))
     assert (planned(okay, ALEX).posts, reply_text(planned(okay, ALEX))) == ((), words.okay_reply(SAM))
     both = planned(changed(act(okay.rupture, SAM, AnswerCheckin(CheckinAnswer.OKAY))), SAM)
-    assert lines(both) == [words.RESOLVED_BY_CHECKIN] and both.posts[-1].carries_prompt
+    assert lines(both) == [] and words.RECOGNITION in texts(both), "both okay: the last question, as after the steps"
+    assert both.posts[-1].carries_prompt
     picked = changed(act(rupture, SAM, AnswerCheckin(CheckinAnswer.PICK_UP)))
     assert lines(planned(picked, SAM)) == [words.PICKED_UP] and planned(picked, SAM).reply is None
     assert reply_text(planned(picked, SAM, private=True)) == words.picked_up_reply(100)
@@ -196,7 +204,7 @@ def test_check_in_answers() -> None:
 
 
 def test_undoing_a_reveal_keeps_the_first_answer_again_and_gives_the_words_back() -> None:
-    rupture = replace(started(), step=2, phase=Phase.COLLECT)
+    rupture = replace(started("full"), step=1, phase=Phase.COLLECT)
     first = changed(act(rupture, SAM, Write("Sam's answer.")))
     reveal = changed(act(first.rupture, ALEX, Write("Alex's answer."), second="Sam's answer."))
     undo = planned(reveal, ALEX).undo
@@ -250,8 +258,8 @@ def test_every_refusal_reason_has_its_case() -> None:
 def test_a_prompt_is_made_for_its_position() -> None:
     rupture = started()
     plan = planned(changed(act(invited(), SAM, Press(Move.READY))), SAM)
-    [write, take_break, leave, help_and_safety] = plan.posts[-1].buttons
+    [write, say, take_break, leave, help_and_safety] = plan.posts[-1].buttons
     assert components.parse(write.target) == WriteButton(1, Position(0, Phase.WRITE, 0))
     assert rupture.position == Position(0, Phase.WRITE, 0)
-    assert (take_break.label, leave.label) == (words.TAKE_A_BREAK, words.STEP_AWAY)
+    assert (say.label, take_break.label, leave.label) == (words.PHRASES, words.TAKE_A_BREAK, words.STEP_AWAY)
     assert help_and_safety.target == ResourcesButton().custom_id

@@ -13,19 +13,22 @@ def test_the_shipped_protocols_load() -> None:
     protocols = load_protocols()
     assert set(protocols) == {"quick", "full", "parent-child"}
     quick = protocols["quick"]
-    assert [(s.kind, s.writer) for s in quick.steps] == [
-        (Kind.SPEAK, Role.FIRST),
-        (Kind.SPEAK, Role.SECOND),
-        (Kind.SEALED, None),
-    ]
-    assert all(s.response is Response.MIRROR and s.validate_prompt for s in quick.steps[:2])
+    assert [(s.title, s.writer, s.response) for s in quick.steps] == [
+        ("What happened for me", Role.FIRST, Response.MIRROR),
+        ("What happened for me", Role.SECOND, Response.MIRROR),
+        ("My part", Role.FIRST, Response.READ),
+        ("My part", Role.SECOND, Response.READ),
+    ], "the four moves: each is heard, validated, and owns their part; the commitment comes last, once"
+    assert all(s.validate_prompt for s in quick.steps[:2])
     full = protocols["full"]
     assert [s.kind for s in full.steps[:2]] == [Kind.AGREE, Kind.SEALED]
-    assert {s.response for s in full.steps} >= {Response.MIRROR, Response.ACCEPT, Response.NONE}
+    responses = {s.title: s.response for s in full.steps}
+    assert responses["What triggered me"] is Response.READ, "the triggers get at least a read acknowledgement"
+    assert responses["My part"] is Response.ACCEPT and "What I need" in responses
+    assert "constructive" not in " ".join(s.title.lower() for s in full.steps), "the closing asks it, once"
     child = protocols["parent-child"]
-    assert [s.writer for s in child.steps] == [Role.FIRST, Role.FIRST, Role.FIRST, Role.SECOND]
-    assert child.steps[-1].optional
-    assert all(s.response is not Response.ACCEPT for s in child.steps), "the child never has to accept"
+    assert child.parent_led and [s.writer for s in child.steps] == [Role.FIRST] * 3, "the parent does it all"
+    assert "It wasn't your fault" in [s.title for s in child.steps]
 
 
 def _load(tmp_path: Path, text: str) -> None:

@@ -18,20 +18,25 @@ from bot.actions import (
     Move,
     Pause,
     Press,
+    Say,
     Snooze,
     Write,
 )
 from bot.events import (
+    Accepted,
     Change,
     Closed,
     Confirmed,
     Left,
+    MovedOn,
     NewPrompt,
     Ready,
     Refusal,
     RefusalReason,
     Revealed,
+    SaidPhrase,
     SetAside,
+    Skipped,
     Wrote,
     WrotePrivately,
 )
@@ -40,7 +45,7 @@ from bot.protocols import Kind, Protocol, Response, Role, Step
 from bot.repair import can, decide, invitation, invitation_ended
 from bot.rupture import Commitment, Due, Phase, Position, Progress, Rupture, Status, turn
 from bot.schedule import INVITATION_LASTS, reminder_sent
-from tests.pure import ALEX, NOW, PROTOCOLS, ROBIN, SAM, act, changed, invited, refused, started
+from tests.pure import ALEX, NOW, OPTIONAL_FIRST, PROTOCOLS, ROBIN, SAM, act, changed, invited, refused, started
 
 
 def test_only_the_partner_answers_the_invitation() -> None:
@@ -87,17 +92,24 @@ def test_the_floor_belongs_to_the_writer_then_the_listener() -> None:
     assert turn(written.rupture, protocol) is Role.SECOND
 
 
-def test_not_quite_sends_the_listener_back_and_got_it_moves_to_validation() -> None:
+def test_the_speaker_is_looped_in_until_they_feel_heard() -> None:
     rupture = changed(act(started(), ALEX, Write("I felt alone."))).rupture
     rupture = changed(act(rupture, SAM, Write("You were sad."))).rupture
     assert rupture.phase is Phase.CONFIRM
     assert refused(act(rupture, SAM, Press(Move.GOT_IT))) is RefusalReason.NOT_YOUR_TURN
     not_quite = changed(act(rupture, ALEX, Press(Move.NOT_QUITE)))
     assert not_quite.events[0] == Confirmed(Role.FIRST, landed=False)
-    again = not_quite.rupture
-    assert again.position == Position(0, Phase.MIRROR, 1)
-    assert refused(act(again, SAM, Write("late", rupture.position))) is RefusalReason.STALE
-    rupture = changed(act(again, SAM, Write("You felt alone."))).rupture
+    clarify = not_quite.rupture
+    assert clarify.position == Position(0, Phase.CLARIFY, 1) and turn(clarify, PROTOCOLS["quick"]) is Role.FIRST
+    missed = changed(act(clarify, ALEX, Write("Alone, not sad."))).rupture
+    assert missed.position == Position(0, Phase.MIRROR, 1), "the listener mirrors again, with what was missed"
+    assert refused(act(missed, SAM, Write("late", rupture.position))) is RefusalReason.STALE
+    rupture = changed(act(missed, SAM, Write("You felt alone."))).rupture
+    more = changed(act(rupture, ALEX, Press(Move.MORE)))
+    assert more.events[0] == Confirmed(Role.FIRST, True, more=True)
+    assert more.rupture.position == Position(0, Phase.WRITE, 2), "is there more? the speaker adds it"
+    rupture = changed(act(more.rupture, ALEX, Write("And tired."))).rupture
+    rupture = changed(act(rupture, SAM, Write("Alone and tired."))).rupture
     rupture = changed(act(rupture, ALEX, Press(Move.GOT_IT))).rupture
     assert rupture.phase is Phase.VALIDATE
     assert turn(rupture, PROTOCOLS["quick"]) is Role.SECOND
@@ -107,6 +119,28 @@ def test_not_quite_sends_the_listener_back_and_got_it_moves_to_validation() -> N
     assert turn(rupture, PROTOCOLS["quick"]) is Role.SECOND
 
 
+def test_nothing_to_add_lets_the_listener_try_again() -> None:
+    rupture = changed(act(started(), ALEX, Write("I felt alone."))).rupture
+    rupture = changed(act(rupture, SAM, Write("You were sad."))).rupture
+    clarify = changed(act(rupture, ALEX, Press(Move.NOT_QUITE))).rupture
+    again = changed(act(clarify, ALEX, Press(Move.SKIP)))
+    assert again.rupture.position == Position(0, Phase.MIRROR, 1) and again.has(NewPrompt)
+
+
+def test_after_three_rounds_either_may_move_on_for_now() -> None:
+    rupture = changed(act(started(), ALEX, Write("I felt alone."))).rupture
+    for round_ in range(3):
+        rupture = changed(act(rupture, SAM, Write(f"Try {round_}."))).rupture
+        assert refused(act(rupture, SAM, Press(Move.MOVE_ON))) is RefusalReason.DONE_ALREADY, "not yet offered"
+        rupture = changed(act(rupture, ALEX, Press(Move.NOT_QUITE))).rupture
+        rupture = changed(act(rupture, ALEX, Press(Move.SKIP))).rupture
+    rupture = changed(act(rupture, SAM, Write("Try 3."))).rupture
+    assert rupture.round == 3
+    moved_on = changed(act(rupture, SAM, Press(Move.MOVE_ON)))
+    assert moved_on.events[0] == MovedOn(Role.SECOND), "the listener may move on too"
+    assert moved_on.rupture.phase is Phase.VALIDATE
+
+
 def _at_step(rupture: Rupture, index: int) -> Rupture:
     protocol = PROTOCOLS[rupture.protocol]
     kind = protocol.steps[index].kind
@@ -114,16 +148,16 @@ def _at_step(rupture: Rupture, index: int) -> Rupture:
 
 
 def test_sealed_answers_are_kept_apart_until_both_are_in() -> None:
-    rupture = _at_step(started(), 2)
+    rupture = _at_step(started("full"), 1)
     first = changed(act(rupture, SAM, Write("I'll say so.")))
     assert first.keep_private == (Role.SECOND, "I'll say so.")
     assert first.events == (WrotePrivately(Role.SECOND),)
     assert refused(act(first.rupture, SAM, Write("again"))) is RefusalReason.DONE_ALREADY
     second = changed(act(first.rupture, ALEX, Write("I'll ask."), second="I'll say so."))
-    assert second.events[0] == Revealed(2, ((Role.FIRST, "I'll ask."), (Role.SECOND, "I'll say so.")))
+    assert second.events[0] == Revealed(1, ((Role.FIRST, "I'll ask."), (Role.SECOND, "I'll say so.")))
     assert second.erase_private
     assert second.held_private == ((Role.SECOND, "I'll say so."),), "kept again if the reveal is undone"
-    assert second.rupture.phase is Phase.RECOGNITION
+    assert second.rupture.position == Position(2, Phase.WRITE, 0)
 
 
 def test_both_must_agree_to_move_on() -> None:
@@ -138,23 +172,81 @@ def test_both_must_agree_to_move_on() -> None:
     assert both.first.progress is both.second.progress is Progress.NONE
 
 
-def test_the_listener_may_accept_or_say_what_they_still_need() -> None:
+def test_a_need_the_listener_names_is_answered_by_the_speaker() -> None:
     protocol = PROTOCOLS["full"]
     index = next(i for i, s in enumerate(protocol.steps) if s.response is Response.ACCEPT)
     rupture = changed(act(_at_step(started("full"), index), ALEX, Write("My part."))).rupture
     assert rupture.phase is Phase.RESPOND
     accepted = changed(act(rupture, SAM, Press(Move.ACCEPT))).rupture
+    assert accepted.step == index + 1
     needed = changed(act(rupture, SAM, Write("I need to hear sorry."))).rupture
-    assert accepted.step == needed.step == index + 1
+    assert needed.position == Position(index, Phase.REPLY, 0) and turn(needed, protocol) is Role.FIRST
+    answered = changed(act(needed, ALEX, Write("I'm sorry."))).rupture
+    assert answered.position == Position(index, Phase.RESPOND, 1), "then the listener can accept, or say more"
+    assert changed(act(answered, SAM, Press(Move.ACCEPT))).rupture.step == index + 1
+
+
+def test_what_triggered_someone_is_at_least_read() -> None:
+    protocol = PROTOCOLS["full"]
+    index = next(i for i, s in enumerate(protocol.steps) if s.title == "What triggered me")
+    rupture = changed(act(_at_step(started("full"), index), ALEX, Write("An old hurt."))).rupture
+    assert rupture.phase is Phase.RESPOND
+    read = changed(act(rupture, SAM, Press(Move.READ)))
+    assert read.events[0] == Accepted(Role.SECOND, read=True) and read.rupture.step == index + 1
 
 
 def test_only_optional_steps_can_be_skipped() -> None:
-    rupture = started("parent-child")
+    rupture = started()
     assert refused(act(rupture, ALEX, Press(Move.SKIP))) is RefusalReason.DONE_ALREADY
-    child_step = _at_step(rupture, 3)
-    assert refused(act(child_step, ALEX, Press(Move.SKIP))) is RefusalReason.NOT_YOUR_TURN
-    skipped = changed(act(child_step, SAM, Press(Move.SKIP))).rupture
-    assert skipped.phase is Phase.RECOGNITION
+    skipped = changed(decide(rupture, OPTIONAL_FIRST, ALEX, Press(Move.SKIP), Context(NOW)))
+    assert skipped.events[0] == Skipped(Role.FIRST, Phase.WRITE) and skipped.rupture.step == 1
+
+
+def test_a_parent_led_repair_is_complete_without_the_child_doing_anything() -> None:
+    rupture = started("parent-child")
+    assert refused(act(rupture, SAM, Write("Me first."))) is RefusalReason.NOT_YOUR_TURN
+    for number in range(3):
+        rupture = changed(act(rupture, ALEX, Write(f"The parent, step {number + 1}."))).rupture
+    assert (rupture.status, rupture.phase) == (Status.RESOLVED, Phase.OFFER), "complete: the child is only offered"
+    assert rupture.resolved_at == NOW
+    assert refused(act(rupture, ALEX, Write("More."))) is RefusalReason.NOT_YOUR_TURN
+    nothing = changed(act(rupture, SAM, Press(Move.SKIP)))
+    assert nothing.rupture.phase is Phase.CLOSED and nothing.has(Closed)
+    said = changed(act(rupture, SAM, Write("It was scary."))).rupture
+    assert said.phase is Phase.REFLECT and turn(said, PROTOCOLS["parent-child"]) is Role.FIRST
+    reflected = changed(act(said, ALEX, Write("You were scared.")))
+    assert reflected.rupture.phase is Phase.CLOSED and reflected.has(Closed)
+
+
+def test_not_yet_is_a_full_answer_and_what_is_still_needed_is_answered() -> None:
+    rupture = replace(started(), step=4, phase=Phase.RECOGNITION)
+    not_yet = changed(act(rupture, SAM, Press(Move.NOT_YET))).rupture
+    assert not_yet.status is Status.ACTIVE and not_yet.second.progress is Progress.NOT_YET
+    assert refused(act(not_yet, ALEX, Write("I think you do."))) is RefusalReason.DONE_ALREADY
+    need = changed(act(not_yet, SAM, Write("To hear it won't happen again.")))
+    assert need.rupture.phase is Phase.HEAR and turn(need.rupture, PROTOCOLS["quick"]) is Role.FIRST
+    heard = changed(act(need.rupture, ALEX, Write("It won't; I'll ask first."))).rupture
+    assert heard.position == Position(4, Phase.RECOGNITION, 1) and heard.second.progress is Progress.NONE
+    assert changed(act(heard, SAM, Press(Move.UNDERSTOOD))).rupture.second.progress is Progress.UNDERSTOOD
+
+
+def test_were_okay_now_leads_to_the_same_last_question() -> None:
+    rupture = started()
+    okay = changed(act(rupture, ALEX, AnswerCheckin(CheckinAnswer.OKAY))).rupture
+    both = changed(act(okay, SAM, AnswerCheckin(CheckinAnswer.OKAY))).rupture
+    assert (both.status, both.phase) == (Status.ACTIVE, Phase.RECOGNITION)
+    child = changed(act(started("parent-child"), ALEX, AnswerCheckin(CheckinAnswer.OKAY))).rupture
+    done = changed(act(child, SAM, AnswerCheckin(CheckinAnswer.OKAY))).rupture
+    assert (done.status, done.phase) == (Status.RESOLVED, Phase.OFFER), "led by a parent: complete, as after the steps"
+
+
+def test_a_repair_phrase_is_sent_outside_the_turns_but_not_in_a_break() -> None:
+    rupture = started()
+    said = changed(act(rupture, SAM, Say("sorry1")))
+    assert said.events == (SaidPhrase(Role.SECOND, "sorry1"),) and said.rupture.position == rupture.position
+    paused = changed(act(rupture, ALEX, Pause(timedelta(hours=1)))).rupture
+    assert refused(act(paused, SAM, Say("calm1"))) is RefusalReason.PAUSED
+    assert refused(act(invited(), ALEX, Say("calm1"))) is RefusalReason.NOT_STARTED
 
 
 def test_resolved_only_when_both_feel_understood() -> None:
@@ -253,7 +345,7 @@ def test_a_break_that_ran_out_is_over_for_the_next_action() -> None:
 
 
 def test_leaving_in_the_middle_of_a_sealed_step_erases_what_was_written() -> None:
-    rupture = _at_step(started(), 2)
+    rupture = _at_step(started("full"), 1)
     sealed = changed(act(rupture, SAM, Write("I'll say so.")))
     assert not sealed.erase_private
     left = changed(act(sealed.rupture, ALEX, Leave(), second="I'll say so."))
