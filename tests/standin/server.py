@@ -521,7 +521,7 @@ class StandIn:
         needs_token = not is_exempt(template)
         if needs_token and call.application is not None:
             self.tally.global_limited += 1
-            retry_after = self.global_limit.retry_after(call.application.id, monotonic())
+            retry_after = self.global_limit.retry_after(call.application.id)
             if retry_after is not None:
                 self.tally.global_429s += 1
                 return global_429(retry_after)
