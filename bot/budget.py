@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 
@@ -26,10 +26,17 @@ class GlobalBudget:
     burst plus its rate, which stays within Discord's 50.
     """
 
-    def __init__(self, rate: float = DEFAULT_RATE, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.rate = rate
         self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate))
         self._clock = clock
+        self._sleep = sleep
         self._tokens = self.burst
         self._updated = clock()
         self._paused_until = 0.0
@@ -47,7 +54,7 @@ class GlobalBudget:
                     self._tokens -= 1
                     return
                 self.waited += wait
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
 
     def pause(self, seconds: float) -> None:
         """Discord said the global limit was hit: nothing goes for `seconds`."""
