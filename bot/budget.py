@@ -15,15 +15,14 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 
 DEFAULT_RATE = 40.0
-DISCORD_LIMIT = 50
 _EXEMPT = ("/interactions/", "/webhooks/")
 
 
 class GlobalBudget:
     """A token bucket: `take()` waits for a token; `pause()` stops all takes for a while.
 
-    It holds at most `burst` tokens, so that no one second ever carries more than the bucket's
-    burst plus its rate, which stays within Discord's 50.
+    It holds one token: requests go out evenly, one every 1/`rate` seconds, so no second carries
+    more than the configured rate (and one more, at a second's edge), well within Discord's 50.
     """
 
     def __init__(
@@ -34,7 +33,7 @@ class GlobalBudget:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.rate = rate
-        self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate))
+        self.burst = 1.0
         self._clock = clock
         self._sleep = sleep
         self._tokens = self.burst
