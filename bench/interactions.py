@@ -1,23 +1,33 @@
-"""Mend beside a bare discord.py bot, on the same local Discord stand-in, in one run.
+"""Mend beside the floor bot and a bare `/ping` bot, on the same local Discord stand-in, in one run.
 
-Starts the stand-in (request validation off, so the stand-in stays light), a bare discord.py bot
-that answers `/ping` (bench/bare_bot.py) and Mend (`python -m bot`), each in its own process. Both
-get the same load: paced at 200/s and 500/s, and in bursts. Mend's paths are the busy ones:
+Starts the stand-in (request validation off, so the stand-in stays light) and three bots, each in
+its own process: a bare discord.py bot that answers `/ping` (bench/bare_bot.py), Mend
+(`python -m bot`), and the floor bot (bench/floor_bot.py), which makes exactly Mend's Discord calls
+on each path with nothing behind them. Mend's calls are recorded on the stand-in first, and the
+floor bot answers with them; both lists are printed. All get the same load, one bot at a time:
+paced at 200/s and 500/s, and in bursts. Mend's paths are the busy ones:
 
-* turn submit: a modal is submitted, Mend acknowledges, posts the words, moves the floor;
-* floor press: "Not quite" asks the speaker what was missed (a state change and a new prompt); the
-  speaker's "Let them try again" then hands the floor back, outside the measurement;
+* status: `/repair status` for someone with 10 open repairs;
 * refused press: an outsider (a moderator who can see the thread) presses a turn button;
-* status: `/repair status` for someone with 10 open repairs.
+* turn submit: a form is submitted; the prompt it came from is retired in the callback, and the
+  words with the next prompt follow on the interaction's token;
+* floor press: "Not quite" asks the speaker what was missed, the same way;
+* try again: the speaker's "Let them try again" hands the floor back to the listener, the same way.
 
-Latency is from the interaction leaving the stand-in to its callback arriving; "until posted" is,
-for the two state changes, until the new prompt is in the thread. CPU per interaction is the bot
-process's user+system time over the run divided by interactions; the stand-in's own CPU (this
-process) is reported too. RSS is read after ready and after 10 000 interactions.
+A turn cycle is those last three and the press that opens the form: four interactions.
 
-    python bench/interactions.py          # the full run, then bench/sweep.py's (a couple of minutes)
+Each path is reported as Mend ÷ floor (Mend's own cost) and floor ÷ ping (Discord's and
+discord.py's). Latency is from the interaction leaving the stand-in to its callback arriving;
+"until posted" is, for the three turn paths, until the new prompt is in the thread. CPU per
+interaction is the bot process's user+system time over the run divided by interactions; the
+stand-in's own CPU (this process) is reported too. "global/int" is the requests under Discord's
+global limit per interaction, from the stand-in's tally. RSS is read after ready and after 10 000
+interactions. Then bench/global_limit.py (a whole repair, and the sweep with 1 000 due, end to end)
+and bench/sweep.py (the sweep's database time) run.
+
+    python bench/interactions.py          # the full run (a few minutes)
     python bench/interactions.py --smoke  # tiny counts, to check the benchmarks still run
-    python bench/interactions.py --database postgres  # Mend on a throwaway PostgreSQL server instead
+    python bench/interactions.py --database postgres  # Mend (and the sweep) on a throwaway PostgreSQL server
 """
 
 from __future__ import annotations
@@ -26,40 +36,66 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import bots  # noqa: E402
+import calls  # noqa: E402
+import floor_bot  # noqa: E402
+import global_limit  # noqa: E402
 import sweep as sweep_benchmark  # noqa: E402
 
+from bot.steps import ROUNDS_BEFORE_MOVING_ON  # noqa: E402
 from bot.wording import opening  # noqa: E402
 from bot.wording import turns as turn_words  # noqa: E402
 from tests.postgres import Cluster  # noqa: E402
-from tests.standin.actors import Person  # noqa: E402
-from tests.standin.server import Application, Callback, StandIn  # noqa: E402
-from tests.standin.world import Channel, Message, Permission  # noqa: E402
+from tests.standin.actors import Person, Sent  # noqa: E402
+from tests.standin.limits import Tally  # noqa: E402
+from tests.standin.server import Application, Callback, Recorded, StandIn  # noqa: E402
+from tests.standin.world import Channel, Message, Permission, monotonic  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 MOD_PERMISSIONS = Permission.MEMBER_DEFAULT | Permission.MANAGE_THREADS
+SPOKEN = "I felt unheard at dinner."
+HEARD = "You felt unheard at dinner."
+TURN_PATHS = ("turn submit", "floor press", "try again")
+KEPT_UP = 0.95  # a paced load is kept up with if at least this share of its rate is reached
+
+
+@dataclass
+class Lane:
+    """One repair whose two people take turns forever: reflect back, "not quite", "let them try again"."""
+
+    thread: Channel
+    speaker: Person
+    listener: Person
+    prompt: Message  # the message whose buttons are live: the latest follow-up
 
 
 @dataclass
 class Bot:
-    """A bot process and what it costs."""
+    """A bot process, what it costs, and the people and lanes it is measured with."""
 
     name: str
     application: Application
     process: asyncio.subprocess.Process | None = None
     interactions: int = 0
+    lanes: list[Lane] = field(default_factory=list)
+    asker: Person | None = None  # runs `/repair status` (for Mend: the one with 10 open repairs)
+    outsider: Person | None = None
 
     def cpu(self) -> float:
         assert self.process is not None
@@ -83,10 +119,12 @@ class Run:
     load: str
     latencies: list[float] = field(default_factory=list)
     until_posted: list[float] = field(default_factory=list)
+    answers: Counter[int] = field(default_factory=Counter)  # callback types
     wall: float = 0.0
     cpu: float = 0.0
     standin_cpu: float = 0.0
-    interactions_each: int = 1  # a turn cycle is three interactions: open the form, submit, press
+    tally: Tally = field(default_factory=Tally)
+    interactions_each: int = 1  # a turn cycle is four: open the form, submit, "not quite", "try again"
 
     @property
     def count(self) -> int:
@@ -96,31 +134,33 @@ class Run:
         return statistics.median(self.latencies) * 1000
 
     def p99(self) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+        return _p99(self.latencies) * 1000
 
     def throughput(self) -> float:
-        """Interactions per second (for turns: whole cycles, three interactions each)."""
+        """Interactions per second (for turns: whole cycles, four interactions each)."""
         return self.interactions_each * self.count / self.wall if self.wall else 0.0
 
     def cpu_ms(self) -> float:
         return self.cpu / self.count * 1000 if self.count else 0.0
 
+    def note(self, reply: Callback) -> None:
+        self.latencies.append(reply.elapsed)
+        self.answers[reply.type] += 1
 
-@dataclass
-class Lane:
-    """One repair whose two people take turns forever: reflect back, then "not quite"."""
 
-    thread: Channel
-    speaker: Person
-    listener: Person
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 class Rig:
+    """The stand-in, the three bots, and what each is measured with."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.standin = StandIn(validate=False)
-        self.lanes: list[Lane] = []
+        self.calls: list[str] = []
+        self.same_calls = False
         self.database_url: str | None = None  # Mend's PostgreSQL database, else its SQLite file
 
     async def start(self, lanes: int) -> None:
@@ -131,39 +171,37 @@ class Rig:
         self.channel = standin.add_text_channel(self.guild, "general")
         self.bare = Bot("bare", standin.add_application("Bare"))
         self.mend = Bot("mend", standin.add_application("Mend"))
-        for bot in (self.bare, self.mend):
+        self.floor = Bot("floor", standin.add_application("Floor"))
+        for bot in (self.bare, self.mend, self.floor):
             standin.join(self.guild, bot.application.bot)
         mods = standin.add_role(self.guild, "Mods", MOD_PERMISSIONS)
-        self.outsider = self._person("outsider", self.mend.application)
-        self.guild.members[self.outsider.id].roles.append(mods.id)
         self.pinger = self._person("pinger", self.bare.application)
-        await self._launch(self.bare, [sys.executable, str(ROOT / "bench" / "bare_bot.py")], 1)
-        await self._launch(self.mend, [sys.executable, "-m", "bot"], 2)
-        self.rss_ready = {bot.name: bot.rss_mib() for bot in (self.bare, self.mend)}
+        self.mend.outsider = self._person("outsider", self.mend.application)
+        self.guild.members[self.mend.outsider.id].roles.append(mods.id)
+        await self._launch(self.bare, (str(ROOT / "bench" / "bare_bot.py"),))
+        await self._launch(self.mend, bots.MEND, **({"DATABASE_URL": self.database_url} if self.database_url else {}))
         await self._open_lanes(lanes)
-        self.hub = await self._hub_with_open_repairs(10)
+        self.mend.asker = await self._hub_with_open_repairs(10)
+        recorded = await self.record(self.mend)
+        script = calls.script(recorded, self.mend.outsider.id, HEARD)
+        floor_script = self.folder / "floor.json"
+        floor_script.write_text(json.dumps(script))
+        await self._launch(self.floor, (str(ROOT / "bench" / "floor_bot.py"),), FLOOR_SCRIPT=str(floor_script))
+        self._floor_lanes(script["again"])
+        self.calls, self.same_calls = calls.compare(recorded, await self.record(self.floor))
+        self.rss_ready = {bot.name: bot.rss_mib() for bot in self.bots}
+
+    @property
+    def bots(self) -> tuple[Bot, Bot, Bot]:
+        return (self.bare, self.floor, self.mend)
 
     def _person(self, name: str, application: Application) -> Person:
         user = self.standin.add_user(name)
         self.standin.join(self.guild, user)
         return Person(self.standin, application, user, self.guild)
 
-    async def _launch(self, bot: Bot, command: list[str], sessions: int) -> None:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DISCORD_TOKEN": bot.application.token,
-            "DISCORD_API_BASE_URL": self.standin.api_url,
-            "DISCORD_GATEWAY_URL": self.standin.gateway_url,
-            "DATABASE_PATH": str(self.folder / f"{bot.name}.sqlite3"),
-            **({"DATABASE_URL": self.database_url} if self.database_url else {}),
-            "LOG_LEVEL": "WARNING",
-        }
-        bot.process = await asyncio.create_subprocess_exec(
-            *command, cwd=self.folder, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
-        )
-        await self.standin.gateway.wait_for_sessions(sessions, timeout=60)
-        await self.standin.until(lambda: bool(bot.application.commands), timeout=60)
+    async def _launch(self, bot: Bot, command: tuple[str, ...], **settings: str) -> None:
+        bot.process = await bots.launch(self.standin, bot.application, self.folder, command, **settings)
 
     async def _open_lanes(self, count: int) -> None:
         """Repairs at the "reflect back" step; every lane a different pair."""
@@ -175,9 +213,26 @@ class Rig:
             assert asked.message is not None
             await (await listener.press(asked.message, opening.READY_TO_START)).reply(timeout=30)
             form = await self._press(speaker, thread, turn_words.WRITE)
-            await (await speaker.submit(form, "I felt unheard at dinner.")).reply()
-            await self._wait_for(thread, "Reflect back")
-            self.lanes.append(Lane(thread, speaker, listener))
+            await (await speaker.submit(form, SPOKEN)).reply()
+            prompt = await self._wait_for(thread, "Reflect back")
+            self.mend.lanes.append(Lane(thread, speaker, listener, prompt))
+
+    def _floor_lanes(self, prompt: dict[str, Any]) -> None:
+        """The same lanes for the floor bot, made in the stand-in directly: a private thread with the
+        pair in it, and the floor bot's prompt to reflect back, with Mend's embeds and buttons."""
+        floor = self.floor
+        bot = floor.application.bot
+        assert self.mend.asker is not None and self.mend.outsider is not None
+        floor.asker = Person(self.standin, floor.application, self.mend.asker.user, self.guild)
+        floor.outsider = Person(self.standin, floor.application, self.mend.outsider.user, self.guild)
+        for number, lane in enumerate(self.mend.lanes, start=1):
+            speaker, listener = (
+                Person(self.standin, floor.application, p.user, self.guild) for p in (lane.speaker, lane.listener)
+            )
+            thread = self.standin.add_private_thread(self.channel, bot, speaker.user, listener.user)
+            buttons = floor_bot.components(prompt, number, 0)
+            message = self.standin.forge_message(thread, bot, buttons, embeds=prompt["embeds"])
+            floor.lanes.append(Lane(thread, speaker, listener, message))
 
     async def _hub_with_open_repairs(self, count: int) -> Person:
         hub = self._person("hub", self.mend.application)
@@ -199,6 +254,8 @@ class Rig:
         return thread
 
     async def _wait_for(self, thread: Channel, label: str) -> Message:
+        """The newest message in the thread, once it carries a button labelled `label` (for setting up)."""
+
         def newest() -> Message | None:
             for message in reversed(list(thread.messages.values())):
                 if message.visible_to is None and message.buttons():
@@ -212,12 +269,49 @@ class Rig:
         message = await self._wait_for(thread, label)
         return await (await person.press(message, label)).reply(timeout=30)
 
+    async def record(self, bot: Bot) -> dict[str, list[Recorded]]:
+        """The requests `bot` makes for one interaction of each path, each given time to finish (as a
+        person would take) before the next. The turn paths are recorded once their loop has gone round
+        often enough to look as it does for the rest of the run ("Let's move on for now" offered)."""
+        recorded: dict[str, list[Recorded]] = {}
+        lane = bot.lanes[0]
+        for _ in range(ROUNDS_BEFORE_MOVING_ON):
+            await turns(bot, [Run(path, bot.name, "") for path in TURN_PATHS], [lane])(Run("", bot.name, ""))
+
+        @contextlib.asynccontextmanager
+        async def watching(path: str) -> AsyncIterator[None]:
+            await self.settled(0.3)  # whatever the bot was still doing is not this path's
+            first = len(self.standin.requests)
+            yield
+            await self.settled(0.3)
+            recorded[path] = self.standin.requests[first:]
+
+        async with watching("status (10 open)"):
+            await status(self, bot)(Run("", bot.name, ""))
+        async with watching("refused press"):
+            await refused(bot)(Run("", bot.name, ""))
+        async with watching("open the form"):
+            form = await _open_form(lane)
+        async with watching("turn submit"):
+            await _submit(lane, form, Run("", bot.name, ""))
+        async with watching("floor press"):
+            await _moved_on(lane, lane.speaker, turn_words.NOT_QUITE, Run("", bot.name, ""))
+        async with watching("try again"):
+            await _moved_on(lane, lane.speaker, turn_words.TRY_AGAIN, Run("", bot.name, ""))
+        return recorded
+
+    async def settled(self, quiet: float = 0.2) -> None:
+        """Wait until no request has reached the stand-in for `quiet` seconds (a bot may still be
+        posting, or sending what its global budget held back)."""
+        while True:
+            seen = len(self.standin.requests)
+            await asyncio.sleep(quiet)
+            if len(self.standin.requests) == seen:
+                return
+
     async def stop(self) -> None:
-        for bot in (self.bare, self.mend):
-            if bot.process is not None and bot.process.returncode is None:
-                bot.process.terminate()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(bot.process.wait(), 20)
+        for bot in self.bots:
+            await bots.stop(bot.process)
         await self.standin.stop()
 
 
@@ -232,6 +326,7 @@ async def paced(rig: Rig, run: Run, bot: Bot, rate: float, count: int, action: A
     rig.standin.forget_history()
     gc.collect()
     gc.freeze()
+    tally = rig.standin.snapshot()
     cpu, standin_cpu, started = bot.cpu(), time.process_time(), time.perf_counter()
 
     async def one(index: int) -> None:
@@ -242,69 +337,103 @@ async def paced(rig: Rig, run: Run, bot: Bot, rate: float, count: int, action: A
 
     await asyncio.gather(*(one(i) for i in range(count)))
     run.wall = time.perf_counter() - started
-    await asyncio.sleep(0.2)  # let the bot finish its follow-up work before reading its CPU
+    await rig.settled()  # what the bot still does after answering is part of its cost
     run.cpu = bot.cpu() - cpu
     run.standin_cpu = time.process_time() - standin_cpu
+    run.tally = rig.standin.since(tally)
     bot.interactions += run.count
     return run
 
 
 def ping(rig: Rig) -> Action:
     async def action(run: Run) -> None:
-        reply = await (await rig.pinger.slash("ping", rig.channel)).reply(timeout=30)
-        run.latencies.append(reply.elapsed)
+        run.note(await (await rig.pinger.slash("ping", rig.channel)).reply(timeout=30))
 
     return action
 
 
-def status(rig: Rig) -> Action:
+def status(rig: Rig, bot: Bot) -> Action:
+    assert bot.asker is not None
+    asker = bot.asker
+
     async def action(run: Run) -> None:
-        reply = await (await rig.hub.slash("repair status", rig.channel)).reply(timeout=30)
-        assert "Your open repairs" in reply.text
-        run.latencies.append(reply.elapsed)
+        reply = await (await asker.slash("repair status", rig.channel)).reply(timeout=30)
+        assert "Your open repairs" in reply.text, reply.text
+        run.note(reply)
 
     return action
 
 
-def refused(rig: Rig) -> Action:
+def refused(bot: Bot) -> Action:
     turn = iter(range(10**9))
+    assert bot.outsider is not None
+    outsider = bot.outsider
 
     async def action(run: Run) -> None:
-        lane = rig.lanes[next(turn) % len(rig.lanes)]
-        message = next(m for m in reversed(list(lane.thread.messages.values())) if m.buttons() and m.visible_to is None)
-        label = message.buttons()[0]["label"]
-        reply = await (await rig.outsider.press(message, label)).reply(timeout=30)
+        lane = bot.lanes[next(turn) % len(bot.lanes)]
+        label = lane.prompt.buttons()[0]["label"]
+        reply = await (await outsider.press(lane.prompt, label)).reply(timeout=30)
         assert reply.ephemeral and "between" in reply.text, reply.text
-        run.latencies.append(reply.elapsed)
+        run.note(reply)
 
     return action
 
 
-def turns(rig: Rig, submits: Run, presses: Run) -> Action:
-    """Each call moves one ready lane on: reflect back (open form + submit), or "not quite"."""
+async def _open_form(lane: Lane) -> Callback:
+    return await (await lane.listener.press(lane.prompt, turn_words.REFLECT_BACK)).reply(timeout=30)
+
+
+async def _submit(lane: Lane, form: Callback, run: Run) -> None:
+    """Send the form; the words and the next prompt come as the interaction's follow-up."""
+    await _followed_up(lane, await lane.listener.submit(form, HEARD), run)
+
+
+async def _moved_on(lane: Lane, person: Person, label: str, run: Run) -> None:
+    """`person` presses `label` on the live prompt; the next prompt comes as the follow-up."""
+    await _followed_up(lane, await person.press(lane.prompt, label), run)
+
+
+async def _followed_up(lane: Lane, sent: Sent, run: Run) -> None:
+    run.note(await sent.reply(timeout=30))
+    lane.prompt = await sent.followup(timeout=30)
+    run.until_posted.append(monotonic() - sent.pending.sent_at)
+
+
+TURN_CYCLE = 4  # interactions: open the form, send it, "not quite", "let them try again"
+
+
+def turns(bot: Bot, parts: list[Run], lanes: list[Lane] | None = None) -> Action:
+    """Each call moves one ready lane (of `lanes`, by default all the bot's) round the loop: the
+    listener reflects back (opens the form, sends it), the speaker says "not quite", then lets them
+    try again; each of the three is noted in its part of `parts` (in TURN_PATHS's order)."""
+    submits, presses, agains = parts
     ready: asyncio.Queue[Lane] = asyncio.Queue()
-    for lane in rig.lanes:
+    for lane in bot.lanes if lanes is None else lanes:
         ready.put_nowait(lane)
 
     async def action(run: Run) -> None:
         lane = await ready.get()
-        message = await rig._wait_for(lane.thread, "Reflect back")
-        form = await (await lane.listener.press(message, "Reflect back")).reply(timeout=30)
-        sent = await lane.listener.submit(form, "You felt unheard at dinner.")
-        reply = await sent.reply(timeout=30)
-        submits.latencies.append(reply.elapsed)
-        prompt = await rig._wait_for(lane.thread, "Not quite")
-        submits.until_posted.append(time.perf_counter() - sent.pending.sent_at)
-        pressed = await lane.speaker.press(prompt, "Not quite")
-        reply = await pressed.reply(timeout=30)
-        presses.latencies.append(reply.elapsed)
-        again = await rig._wait_for(lane.thread, turn_words.TRY_AGAIN)
-        await (await lane.speaker.press(again, turn_words.TRY_AGAIN)).reply(timeout=30)
-        await rig._wait_for(lane.thread, "Reflect back")
-        presses.until_posted.append(time.perf_counter() - pressed.pending.sent_at)
+        await _submit(lane, await _open_form(lane), submits)
+        await _moved_on(lane, lane.speaker, turn_words.NOT_QUITE, presses)
+        await _moved_on(lane, lane.speaker, turn_words.TRY_AGAIN, agains)
         ready.put_nowait(lane)
 
     return action
+
+
+async def turn_cycles(rig: Rig, bot: Bot, load: str, rate: float, count: int) -> list[Run]:
+    """A turn cycle is four interactions (open the form, submit it, "not quite", "try again"), paced
+    as a whole; each part's CPU is its share of the cycle's."""
+    parts = [Run(path, bot.name, load, interactions_each=TURN_CYCLE) for path in TURN_PATHS]
+    combined = Run("turn cycle", bot.name, load)
+    cycles = max(1, count // TURN_CYCLE)
+    await paced(rig, combined, bot, rate / TURN_CYCLE, cycles, turns(bot, parts), len(bot.lanes))
+    done = len(parts[0].latencies)
+    for part in parts:
+        part.wall, part.standin_cpu, part.tally = combined.wall, combined.standin_cpu, combined.tally
+        part.cpu = combined.cpu * part.count / max(1, TURN_CYCLE * done)
+    bot.interactions += TURN_CYCLE * done
+    return parts
 
 
 async def measure(rig: Rig, rates: list[int], count: int, burst: int) -> list[Run]:
@@ -313,62 +442,116 @@ async def measure(rig: Rig, rates: list[int], count: int, burst: int) -> list[Ru
     for load, rate, n in loads:
         parallel = n if rate == 0 else 10_000
         runs.append(await paced(rig, Run("/ping", "bare", load), rig.bare, rate, n, ping(rig), parallel))
-        runs.append(await paced(rig, Run("status (10 open)", "mend", load), rig.mend, rate, n, status(rig), parallel))
-        runs.append(await paced(rig, Run("refused press", "mend", load), rig.mend, rate, n, refused(rig), parallel))
-        submits = Run("turn submit", "mend", load, interactions_each=3)
-        presses = Run("floor press", "mend", load, interactions_each=3)
-        # A turn is three interactions (open the form, submit it, press "not quite").
-        combined = Run("turn cycle", "mend", load)
-        await paced(rig, combined, rig.mend, rate / 3, max(1, n // 3), turns(rig, submits, presses), len(rig.lanes))
-        for part in (submits, presses):
-            part.wall, part.standin_cpu = combined.wall, combined.standin_cpu
-            part.cpu = combined.cpu * part.count / max(1, 3 * len(submits.latencies))
-        rig.mend.interactions += 3 * len(submits.latencies)
-        runs += [submits, presses]
+        for bot in (rig.floor, rig.mend):
+            for path, action in (("status (10 open)", status(rig, bot)), ("refused press", refused(bot))):
+                runs.append(await paced(rig, Run(path, bot.name, load), bot, rate, n, action, parallel))
+        for bot in (rig.floor, rig.mend):
+            runs += await turn_cycles(rig, bot, load, rate, n)
     return runs
 
 
 async def soak(rig: Rig, target: int) -> None:
     """Top each bot up to `target` interactions, so memory growth can be read."""
-    parallel = 200
-    for bot, make in ((rig.bare, ping), (rig.mend, status)):
+    for bot, action in ((rig.bare, ping(rig)), (rig.floor, status(rig, rig.floor)), (rig.mend, status(rig, rig.mend))):
         missing = target - bot.interactions
         if missing > 0:
-            await paced(rig, Run("soak", bot.name, "soak"), bot, 500, missing, make(rig), parallel)
+            await paced(rig, Run("soak", bot.name, "soak"), bot, 500, missing, action, 200)
 
 
-def report(rig: Rig, runs: list[Run], rss_after: dict[str, float], target: int) -> str:
+FIGURES: tuple[Callable[[Run], float], ...] = (Run.median, Run.p99, Run.throughput, Run.cpu_ms)
+
+
+def _ratio(top: float, bottom: float) -> str:
+    """One ratio, or a dash where the bottom figure is zero (CPU in 10 ms ticks, on a short run)."""
+    return f"{top / bottom:>6.2f}" if bottom else f"{'-':>6}"
+
+
+def table(runs: list[Run]) -> list[str]:
+    """Every run, each floor run divided by `/ping` and each Mend run by the floor's."""
     lines = [
-        f"{'path':<18} {'load':<7} {'n':>5} {'median ms':>10} {'p99 ms':>8} {'per s':>8} {'CPU ms':>7} "
-        f"{'stand-in CPU ms':>15} | vs bare: {'median':>6} {'p99':>6} {'per s':>6} {'CPU':>6}",
+        f"{'path':<18} {'load':<6} {'bot':<5} {'n':>5} {'median ms':>9} {'p99 ms':>8} {'per s':>7} {'CPU ms':>6} "
+        f"{'stand-in':>8} {'global/int':>10} | {'ratio':<12} {'median':>6} {'p99':>6} {'per s':>6} {'CPU':>6}",
     ]
-    bare = {run.load: run for run in runs if run.bot == "bare"}
+    found = {(run.path, run.bot, run.load): run for run in runs}
     for run in runs:
-        base = bare[run.load]
-        ratio = (
-            f"{run.median() / base.median():>6.2f} {run.p99() / base.p99():>6.2f} "
-            f"{run.throughput() / base.throughput():>6.2f} {run.cpu_ms() / base.cpu_ms():>6.2f}"
-            if base.cpu_ms()
-            else ""
-        )
+        base, name = None, ""
+        if run.bot == "floor":
+            base, name = found[("/ping", "bare", run.load)], "floor ÷ ping"
+        elif run.bot == "mend":
+            base, name = found[(run.path, "floor", run.load)], "Mend ÷ floor"
+        ratio = "" if base is None else f"{name:<12} " + " ".join(_ratio(f(run), f(base)) for f in FIGURES)
         lines.append(
-            f"{run.path:<18} {run.load:<7} {run.count:>5} {run.median():>10.2f} {run.p99():>8.2f} "
-            f"{run.throughput():>8.1f} {run.cpu_ms():>7.2f} {run.standin_cpu / max(1, run.count) * 1000:>15.2f} | "
-            f"{ratio}"
+            f"{run.path:<18} {run.load:<6} {run.bot:<5} {run.count:>5} {run.median():>9.2f} {run.p99():>8.2f} "
+            f"{run.throughput():>7.1f} {run.cpu_ms():>6.2f} {run.standin_cpu / max(1, run.count) * 1000:>8.2f} "
+            f"{run.tally.per_interaction:>10.3f} | {ratio}"
         )
         if run.until_posted:
-            posted = sorted(run.until_posted)
+            kinds = ", ".join(f"type {kind} × {n}" for kind, n in sorted(run.answers.items()))
             lines.append(
-                f"{'  until posted':<18} {run.load:<7} {len(posted):>5} {statistics.median(posted) * 1000:>10.2f} "
-                f"{posted[min(len(posted) - 1, int(len(posted) * 0.99))] * 1000:>8.2f}"
+                f"{'  until posted':<18} {run.load:<6} {run.bot:<5} {len(run.until_posted):>5} "
+                f"{statistics.median(run.until_posted) * 1000:>9.2f} {_p99(run.until_posted) * 1000:>8.2f}"
+                f"   callbacks: {kinds}"
             )
-    for bot in (rig.bare, rig.mend):
+    return lines
+
+
+def summary(runs: list[Run], rates: list[int]) -> list[str]:
+    """Per path: Mend ÷ floor, floor ÷ ping and their product Mend ÷ ping (what the benchmark reported
+    before the floor bot), for latency and CPU at the first rate and throughput at the last paced
+    rate and in bursts; then whether the turn cycles kept up with the last rate."""
+    found = {(run.path, run.bot, run.load): run for run in runs}
+    first, last = f"{rates[0]}/s", f"{rates[-1]}/s"
+    figures = (
+        (Run.median, first),
+        (Run.p99, first),
+        (Run.cpu_ms, first),
+        (Run.throughput, last),
+        (Run.throughput, "burst"),
+    )
+    columns = f"{'median':>6} {'p99':>6} {'CPU':>6} {'per s':>6} {'burst':>6}"
+    lines = [
+        f"Each path: median, p99 and CPU per interaction at {first}, interactions per second at {last} and in bursts",
+        f"{'':<18} {'Mend ÷ floor':<34}   {'floor ÷ ping':<34}   {'Mend ÷ ping':<34}",
+        f"{'path':<18} {columns}   {columns}   {columns}",
+    ]
+    for path in ("status (10 open)", "refused press", *TURN_PATHS):
+        pairs = (("mend", path, "floor", path), ("floor", path, "bare", "/ping"), ("mend", path, "bare", "/ping"))
+        cells = [
+            " ".join(
+                _ratio(figure(found[(top_path, top, load)]), figure(found[(under_path, under, load)]))
+                for figure, load in figures
+            )
+            for top, top_path, under, under_path in pairs
+        ]
+        lines.append(f"{path:<18} {'   '.join(cells)}")
+    offered = rates[-1]
+    for bot in ("floor", "mend"):
+        achieved = found[("turn submit", bot, last)].throughput()
+        verdict = "kept up" if achieved >= KEPT_UP * offered else "saturated"
+        lines.append(f"turn cycles at {last}, {bot}: {achieved:.1f} interactions/s of {offered} offered ({verdict})")
+    return lines
+
+
+def report(rig: Rig, runs: list[Run], rates: list[int], rss_after: dict[str, float], target: int) -> str:
+    lines = [
+        "Discord calls per path, Mend | floor (route and body bytes):",
+        *rig.calls,
+        f"the floor bot's calls are Mend's on every path: {'yes' if rig.same_calls else 'NO'}",
+        "",
+        *table(runs),
+        "",
+        *summary(runs, rates),
+        "",
+    ]
+    for bot in rig.bots:
         growth = (rss_after[bot.name] / rig.rss_ready[bot.name] - 1) * 100
         lines.append(
             f"RSS {bot.name}: {rig.rss_ready[bot.name]:.1f} MiB after ready, {rss_after[bot.name]:.1f} MiB after "
             f"{bot.interactions} interactions ({growth:+.1f} %)"
         )
-    lines.append(f"RSS after ready, Mend / bare: {rig.rss_ready['mend'] / rig.rss_ready['bare']:.2f}x")
+    ready = rig.rss_ready
+    mend_floor, floor_bare = ready["mend"] / ready["floor"], ready["floor"] / ready["bare"]
+    lines.append(f"RSS after ready, Mend / floor: {mend_floor:.2f}x, floor / bare: {floor_bare:.2f}x")
     late = len(rig.standin.late_callbacks)
     lines.append(f"callbacks later than 3 s: {late}; 10 000-interaction target: {target}")
     return "\n".join(lines)
@@ -387,8 +570,8 @@ async def main_async(smoke: bool, database: str = "sqlite") -> str:
             runs = await measure(rig, rates, count, burst)
             await soak(rig, target)
             await asyncio.sleep(1)
-            rss_after = {bot.name: bot.rss_mib() for bot in (rig.bare, rig.mend)}
-            return report(rig, runs, rss_after, target)
+            rss_after = {bot.name: bot.rss_mib() for bot in rig.bots}
+            return report(rig, runs, rates, rss_after, target)
         finally:
             await rig.stop()
 
@@ -398,10 +581,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny counts, only to check that it runs")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite", help="Mend's database")
     arguments = parser.parse_args(argv)
+    smoke = ["--smoke"] if arguments.smoke else []
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, Mend on {arguments.database}")
-    print(asyncio.run(main_async(arguments.smoke, arguments.database)))
-    print("\nThe check-in sweep (bench/sweep.py):")
-    return sweep_benchmark.main(["--smoke"] * arguments.smoke + ["--database", arguments.database])
+    print(asyncio.run(main_async(arguments.smoke, arguments.database)), flush=True)
+    print("\nDiscord's global limit, end to end (bench/global_limit.py):", flush=True)
+    global_limit.main(smoke)
+    print("\nThe check-in sweep's database time (bench/sweep.py):")
+    return sweep_benchmark.main([*smoke, "--database", arguments.database])
 
 
 if __name__ == "__main__":

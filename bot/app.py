@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -313,8 +314,9 @@ class MendBot(commands.Bot):
 
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Tell the person, privately and in plain words, that it did not work, giving back anything
-        they wrote. A busy or full database is expected (one line in the log); anything else is a bug
-        (logged with its traceback and context)."""
+        they wrote. A busy or full database, or Discord out of reach (a dropped connection, a rate
+        limit, its own error), is expected: one line in the log. Anything else is a bug, logged with
+        its traceback and context."""
         from cogs.ui import executor, render  # the Discord layer builds on this module
 
         metrics.interaction_failed(interaction.id)
@@ -325,6 +327,8 @@ class MendBot(commands.Bot):
         busy = self._db is not None and isinstance(original, self._db.busy_errors)
         if busy:
             log.warning("The database could not take %s now: %s", where, original)
+        elif isinstance(original, UNREACHABLE):
+            log.warning("Discord could not be reached for %s: %r", where, original)
         else:
             log.error(
                 "Error in %s (user %s, guild %s, channel %s)",
@@ -351,3 +355,5 @@ def make_bot(settings: Settings, **options: Any) -> MendBot:
 
 
 Interaction = discord.Interaction[MendBot]
+# Discord out of reach for a moment: expected, and not Mend's bug.
+UNREACHABLE = (discord.RateLimited, discord.DiscordServerError, aiohttp.ClientError, TimeoutError)

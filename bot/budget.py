@@ -10,29 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 
 DEFAULT_RATE = 40.0
-DISCORD_LIMIT = 50
 _EXEMPT = ("/interactions/", "/webhooks/")
 
 
 class GlobalBudget:
     """A token bucket: `take()` waits for a token; `pause()` stops all takes for a while.
 
-    It holds at most `burst` tokens, so that no one second ever carries more than the bucket's
-    burst plus its rate, which stays within Discord's 50. A process that runs a `share` of the
-    bot's shards gets that share of both, so that all the processes together stay within it too.
+    It holds one token: requests go out evenly, one every 1/`rate` seconds, so no second carries
+    more than the configured rate (and one more, at a second's edge), well within Discord's 50. A
+    process that runs a `share` of the bot's shards gets that share of the rate, so that all the
+    processes together keep to it too.
     """
 
     def __init__(
-        self, rate: float = DEFAULT_RATE, *, share: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float = DEFAULT_RATE,
+        *,
+        share: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.rate = rate * share
-        self.burst = max(1.0, min(rate, DISCORD_LIMIT - rate) * share)
+        self.burst = 1.0
         self._clock = clock
+        self._sleep = sleep
         self._tokens = self.burst
         self._updated = clock()
         self._paused_until = 0.0
@@ -50,7 +56,7 @@ class GlobalBudget:
                     self._tokens -= 1
                     return
                 self.waited += wait
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
 
     def pause(self, seconds: float) -> None:
         """Discord said the global limit was hit: nothing goes for `seconds`."""

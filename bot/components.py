@@ -481,7 +481,7 @@ def matches(message_components: Iterable[str], due: Due, rupture: Rupture, role:
     """
     found = set(message_components)
     if due is Due.CHECKIN:
-        return CheckinButton(rupture.id, CheckinChoice.OKAY).custom_id in found
+        return CheckinButton(rupture.id, CheckinChoice.PICK_UP).custom_id in found
     if due is Due.INVITE_REMINDER:
         return invitation_link(rupture) in found
     if due is Due.INVITATION_END:

@@ -53,9 +53,12 @@ def invitation_ended(rupture: Rupture) -> Plan:
     return Plan(posts=(Post((Card(opening.INVITATION_ENDED, tone=Tone.QUIET),)),), edits=retire, archive=True)
 
 
-def checkin(rupture: Rupture) -> Post:
+def checkin(rupture: Rupture, parent_led: bool = False) -> Post:
+    """A check-in on a quiet repair; led by a parent, without "we're okay now" (the child is never
+    asked to say it)."""
+    okay = () if parent_led else ((CheckinChoice.OKAY, words.OKAY),)
     choices = (
-        (CheckinChoice.OKAY, words.OKAY),
+        *okay,
         (CheckinChoice.PICK_UP, words.PICK_UP),
         (CheckinChoice.SNOOZE_DAY, words.SNOOZE_DAY),
         (CheckinChoice.SNOOZE_THREE_DAYS, words.SNOOZE_THREE_DAYS),
@@ -72,7 +75,7 @@ def checkin(rupture: Rupture) -> Post:
         )
     )
     return Post(
-        (Card(words.CHECKIN, title=words.CHECKIN_TITLE),),
+        (Card(words.CHECKIN_LED_BY_A_PARENT if parent_led else words.CHECKIN, title=words.CHECKIN_TITLE),),
         buttons,
         content=words.both(rupture.first.user_id, rupture.second.user_id),
         pings=True,

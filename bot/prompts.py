@@ -24,7 +24,7 @@ from bot.steps import may_move_on
 from bot.wording import feelings, privacy
 from bot.wording import turns as words
 
-TEXT_LIMIT = 4000
+TEXT_LIMIT = 800  # a phone screen's worth: a turn is a sentence or two, not a letter
 MODAL_TITLE_LIMIT = 45
 PLACEHOLDER_LIMIT = 100
 

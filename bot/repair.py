@@ -212,6 +212,8 @@ def _answer_checkin(
         return Change(rupture, stopped, (CheckinsStopped(role),))
     if action.answer is CheckinAnswer.PICK_UP:
         return Change(rupture, replace(rupture, updated_at=now), (PickedUp(role), NewPrompt(rupture.position)))
+    if protocol.parent_led:
+        return Refusal(RefusalReason.STALE)  # only on check-ins older than this rule: nobody says it here
     if rupture.seat(role).okay:
         return Refusal(RefusalReason.DONE_ALREADY)
     okay = replace(rupture.with_seat(role, replace(rupture.seat(role), okay=True)), updated_at=now)

@@ -211,7 +211,9 @@ class Checkins(commands.Cog):
         """Post the item in the thread; the rupture, with the message that now carries its prompt."""
         nonce = _nonce(rupture.id, claim.due_at)
         if claim.due is Due.CHECKIN:
-            await executor.post(thread, (posts.checkin(rupture),), nonce=nonce)
+            await executor.post(
+                thread, (posts.checkin(rupture, self.bot.protocols[rupture.protocol].parent_led),), nonce=nonce
+            )
             return rupture
         if claim.due is Due.INVITATION_END:
             plan = posts.invitation_ended(rupture)

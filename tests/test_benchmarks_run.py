@@ -27,10 +27,15 @@ def test_the_interactions_benchmark_runs() -> None:
     command = [sys.executable, "bench/interactions.py", "--smoke"]
     result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    for path in ("/ping", "status (10 open)", "refused press", "turn submit", "floor press"):
+    for path in ("/ping", "status (10 open)", "refused press", "turn submit", "floor press", "try again"):
         assert path in result.stdout
+    assert "the floor bot's calls are Mend's on every path: yes" in result.stdout
+    for ratio in ("Mend ÷ floor", "floor ÷ ping"):
+        assert ratio in result.stdout
     assert "RSS mend" in result.stdout
     assert "callbacks later than 3 s: 0" in result.stdout
+    for figure in ("quick repair:", "full repair:", "check-in sweep, 20 due", "global 429s answered to Mend"):
+        assert figure in result.stdout
 
 
 def test_the_history_benchmark_runs() -> None:

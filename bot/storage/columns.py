@@ -142,14 +142,31 @@ def _get(rupture: Rupture, field: str) -> Any:
     return owner
 
 
+# What both people in a rupture can see in its thread anyway. The rest (when it last changed, what is
+# due next, its version, whether a reminder went out, who took a break) moves with what the other
+# person did privately, so it is not theirs to export.
+SHARED_FACTS = (
+    "id",
+    "guild_id",
+    "thread_id",
+    "protocol",
+    "status",
+    "created_at",
+    "step",
+    "phase",
+    "round",
+    "paused_until",
+    "checkin_stage",
+    "checkins_stopped",
+    "checkins_sent",
+    "resolved_at",
+)
+
+
 def your_part(row: Row, user_id: int) -> dict[str, Any]:
     """A rupture row as one person may see it: the shared facts and their own seat, not the other's."""
     mine, theirs = ("first", "second") if row["first_id"] == user_id else ("second", "first")
-    part = {
-        column.name: row[column.name]
-        for column in COLUMNS
-        if not column.name.startswith(("first_", "second_")) and column.name != "paused_by"
-    }
+    part = {name: row[name] for name in SHARED_FACTS}
     part["your_seat"] = mine
     part["with_user_id"] = row[f"{theirs}_id"]
     part.update({f"your_{name}": row[f"{mine}_{name}"] for name in SEAT_FIELDS if name != "id"})

@@ -11,6 +11,12 @@ CHECKIN = (
     "already okay between you, you can both say so. Either of you can also snooze this, "
     "or ask Mend to stop checking in. Your answers are private."
 )
+# Led by a parent, nobody is asked to say "we're okay": the repair completes when the parent's part is done.
+CHECKIN_LED_BY_A_PARENT = (
+    "It's been a little while since you were last here together. There's no rush and no "
+    "pressure. When you're ready you can pick up where you left off. Either of you can also "
+    "snooze this, or ask Mend to stop checking in. Your answers are private."
+)
 OKAY = "We're okay now"
 PICK_UP = "Pick up where we left off"
 SNOOZE_DAY = "Snooze a day"

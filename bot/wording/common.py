@@ -39,7 +39,7 @@ ECHO_LIMIT = 60
 def quoted(typed: str) -> str:
     """Something a person typed, quoted back to them: shortened, so a refusal always fits."""
     shown = typed if len(typed) <= ECHO_LIMIT else typed[: ECHO_LIMIT - 1] + "…"
-    return repr(shown)
+    return f"“{shown}”"
 
 
 def problem(kind: Problem) -> str:

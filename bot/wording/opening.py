@@ -230,7 +230,7 @@ STATUS_TITLE = "Your open repairs"
 NONE_IN_THIS_THREAD = "You have no open repair in this thread."
 NONE_OPEN = "You have no open repair right now."
 MORE_THAN_ONE = "You're in more than one repair: use this inside the repair's thread."
-YOUR_PARTNER = "your partner"
+YOUR_PARTNER = "the other person"
 
 
 def status_name(protocol_name: str, other_name: str) -> str:

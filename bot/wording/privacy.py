@@ -51,7 +51,7 @@ _ELSEWHERE = "**Anywhere:** https://findahelpline.com lists free, confidential l
 def resources(locale: str = "en-US") -> Card:
     """Help and safety, for where someone probably is (from their Discord language): lines for abuse,
     for a crisis and for young people first, the emergency number last, and how to leave privately."""
-    regional = _REGIONS.get(locale, (_NORTH_AMERICA, _BRITAIN_AND_IRELAND))
+    regional = _REGIONS.get(locale, ())  # elsewhere: the directory of every country's lines
     lines = [Field("Someone to talk to" if index == 0 else "\u200b", text, inline=False) for index, text in
              enumerate((*regional, _ELSEWHERE))]  # fmt: skip
     return Card(

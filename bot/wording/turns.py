@@ -191,7 +191,7 @@ def your_turn(prompt: str, who: int | None) -> str:
     return f"{prompt}\n\n**{mention(who)}, your turn.**"
 
 
-RECOGNITION_TITLE = "Last step · Do you feel understood enough for now?"
+RECOGNITION_TITLE = "Do you feel understood enough for now?"
 RECOGNITION = (
     "Each of you, privately: do you feel understood enough by the other, for now? Only you see your "
     "answer. *Not yet* is a full answer: the repair stays open, and you can tell the other what you "

@@ -132,8 +132,8 @@ async def test_no_answer_and_every_way_of_saying_no_look_the_same_to_the_one_who
     world: World, mend: MendBot, clock: FakeClock
 ) -> None:
     """Whatever the invited person does short of "I'm ready", the one who invited sees the same thing,
-    at the same moments: the thread, its members, its state, `/repair status`, and the words when
-    they try again."""
+    at the same moments: the thread, its members, its state, `/repair status`, their own
+    `/privacy export`, and the words when they try again."""
     invited = {answer: world.person(f"invited-{index}") for index, answer in enumerate(ANSWERS)}
     blocker = invited["a block made beforehand"]
     await (await blocker.slash("mend block", world.general, member=world.alex.user)).reply()
@@ -147,6 +147,14 @@ async def test_no_answer_and_every_way_of_saying_no_look_the_same_to_the_one_who
     async def all_alike(moment: str) -> None:
         seen = {answer: _as_the_opener_sees_it(world, threads[answer], invited[answer]) for answer in ANSWERS}
         assert all(view == seen["nothing"] for view in seen.values()), (moment, seen)
+        exported = {row["thread_id"]: row for row in (await mend.db.export(world.alex.id))["ruptures"]}
+        own = {
+            answer: {
+                k: v for k, v in exported[threads[answer].id].items() if k not in ("id", "thread_id", "with_user_id")
+            }
+            for answer in ANSWERS
+        }
+        assert all(part == own["nothing"] for part in own.values()), ("their /privacy export", moment, own)
 
     await all_alike("after the answers")
     assert len(set(await _status_lines(world))) == 1
@@ -220,11 +228,18 @@ def _ids(body: Any) -> list[str]:
 
 
 async def test_help_is_for_where_someone_probably_is(world: World, mend: MendBot) -> None:
-    expected = {"pt-BR": "180", "de": "116 016", "en-GB": "Ireland", "fr": "Canada", "ja": "findahelpline.com"}
-    for locale, line in expected.items():
+    expected = {
+        "pt-BR": ("180", "US:"),
+        "de": ("116 016", "US:"),
+        "en-GB": ("Childline **0800 1111**", "US:"),
+        "fr": ("Canada", "UK:"),
+        "ja": ("findahelpline.com", "US:"),
+    }
+    for locale, (line, elsewhere) in expected.items():
         person = world.person(f"speaks-{locale}", locale=locale)
         reply = await (await person.slash("resources", world.general)).reply()
         assert reply.ephemeral and line in reply.text, locale
+        assert elsewhere not in reply.text, f"{locale}: no lines for a country they are probably not in"
         assert reply.text.index("safer device") < reply.text.index("emergency number"), "police last"
 
 

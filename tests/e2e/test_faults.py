@@ -128,3 +128,14 @@ async def test_stepping_away_works_even_when_the_thread_cannot_be_told(world: Wo
     await world.standin.until(lambda: told.text.startswith(turns.left_reply(world.alex.id)))
     rupture = await mend.db.rupture_in_thread(thread.id)
     assert rupture is not None and rupture.status is Status.LEFT
+
+
+async def test_a_dropped_connection_on_an_answer_is_one_line_in_the_log_not_a_traceback(
+    world: World, mend: MendBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.standin.fail(*CALLBACK, 0)
+    await world.alex.slash("repair status", world.general)
+    await world.standin.until(lambda: "Could not answer interaction" in caplog.text)
+    assert "Traceback" not in caplog.text and "ERROR" not in caplog.text
+    again = await (await world.alex.slash("repair status", world.general)).reply()
+    assert again.ephemeral, "the next answer goes through"

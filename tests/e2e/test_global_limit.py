@@ -3,18 +3,26 @@ not bind, and keeps everything else within a budget of its own, even when Discor
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.app import MendBot
+from bot.budget import GlobalBudget
 from bot.wording import checkins as checkin_words
 from bot.wording import turns
-from tests.e2e.steps import accept, finish, open_repair, posted, press, titled, walk, write
+from tests.e2e.steps import accept, button, finish, open_repair, posted, press, titled, walk, write
 from tests.helpers import FakeClock, Harness, World, seed_active_rupture
 from tests.standin.actors import Person
+from tests.standin.limits import GLOBAL_LIMIT, GlobalLimit
+
+RETIRE = ("PATCH", "/channels/{channel_id}/messages/{message_id}")
 
 ONLY_WITHOUT_AN_INTERACTION = Counter(
     {
@@ -110,3 +118,73 @@ async def test_a_storm_of_global_rate_limits_mid_sweep_loses_and_doubles_nothing
         await harness.stop()
     assert not world.standin.faults[("POST", "/channels/{channel_id}/messages")], "the storm happened"
     assert _check_ins(world, threads) == Counter({1: 120}), "each check-in once, none lost"
+
+
+Answer = tuple[int, Mapping[str, str], Any]
+
+
+async def _as_the_bot(world: World, count: int, session: aiohttp.ClientSession | None = None) -> list[Answer]:
+    """`count` requests the global limit binds (reading the server's channel) with the bot's token,
+    one after another; each answer as (status, headers, body)."""
+    url = f"{world.standin.api_url}/channels/{world.general.id}"
+    headers = {"Authorization": f"Bot {world.application.token}"}
+    answers: list[Answer] = []
+    async with aiohttp.ClientSession() if session is None else contextlib.nullcontext(session) as client:
+        for _ in range(count):
+            async with client.get(url, headers=headers) as response:
+                answers.append((response.status, response.headers, await response.json()))
+    return answers
+
+
+async def test_past_fifty_requests_in_a_second_discord_says_stop_and_a_turn_still_goes_through(
+    world: World, mend: MendBot
+) -> None:
+    thread = await open_repair(world, world.alex, world.sam)
+    await accept(world, world.sam, thread)
+    await button(world, thread, turns.WRITE)
+    await world.standin.until(lambda: world.standin.calls(*RETIRE))  # the last request the opening needs
+    world.standin.global_limit = GlobalLimit(clock=lambda: 0.0)  # a second that does not pass
+    try:
+        before = world.standin.snapshot()
+        answers = await _as_the_bot(world, GLOBAL_LIMIT + 10)
+        assert [status for status, _, _ in answers] == [200] * GLOBAL_LIMIT + [429] * 10
+        for _, headers, body in answers[GLOBAL_LIMIT:]:  # as rate-limits.mdx shows a global 429
+            assert headers["Retry-After"] == "1"
+            assert headers["X-RateLimit-Global"] == "true"
+            assert headers["X-RateLimit-Scope"] == "global"
+            assert body == {"message": "You are being rate limited.", "retry_after": 1.0, "global": True}
+
+        await write(world, world.alex, thread, turns.WRITE, "I felt alone with the dishes.")
+        await posted(world, thread, "I felt alone with the dishes.")
+        await button(world, thread, turns.REFLECT_BACK)
+        spent = world.standin.since(before)
+    finally:
+        world.standin.global_limit = GlobalLimit()
+    assert spent.interactions == 2, "the press that opened the form and the form sent"
+    assert spent.global_limited == GLOBAL_LIMIT + 10, "the turn needed nothing the global limit binds"
+    assert spent.global_429s == 10, "only the requests past fifty were refused"
+    assert spent.per_interaction == (GLOBAL_LIMIT + 10) / 2
+
+
+async def test_the_budget_spreads_a_batch_and_stops_as_long_as_discord_asks(world: World) -> None:
+    now = [0.0]
+
+    async def wait(seconds: float) -> None:
+        now[0] += max(seconds, 1e-6)  # as a real clock does, it moves on however short the sleep
+
+    budget = GlobalBudget(20, clock=lambda: now[0], sleep=wait)
+    moments = []
+    for _ in range(100):
+        await budget.take()
+        moments.append(now[0])
+    busiest = max(sum(1 for later in moments if start <= later < start + 1) for start in moments)
+    assert busiest <= budget.rate + 1 < GLOBAL_LIMIT, "no second carries more than the configured rate"
+    assert now[0] == pytest.approx((100 - budget.burst) / budget.rate, abs=0.01), "the rest at 20 a second"
+
+    world.standin.fail("GET", "/channels/{channel_id}", 429, retry_after=2.5, scope="global")
+    async with aiohttp.ClientSession(trace_configs=[budget.trace()]) as session:
+        [(refused, _, _)] = await _as_the_bot(world, 1, session)
+        told_at = now[0]
+        [(served, _, _)] = await _as_the_bot(world, 1, session)
+    assert (refused, served) == (429, 200)
+    assert now[0] - told_at >= 2.5, "nothing went before Discord's retry_after was over"

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.actions import says_something
 from bot.app import MendBot
+from bot.prompts import TEXT_LIMIT
 from bot.repair import invitation
 from bot.rupture import Rupture
 from bot.wording import common, turns
@@ -18,7 +19,7 @@ from tests.standin.world import Channel, Permission
 EDGE_TEXTS = [
     "",
     "   \n\t ",
-    "x" * 4000,
+    "x" * TEXT_LIMIT,
     "**bold** _italic_ `code` ~~struck~~ > quoted\n# heading\n||spoiler||",
     "\u200b\u200c\u200d\ufeff",
     "\u202eright to left\u202c and back",
@@ -27,7 +28,7 @@ EDGE_TEXTS = [
 ]
 TEXTS = st.one_of(
     st.sampled_from(EDGE_TEXTS),
-    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=4000),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=TEXT_LIMIT),
 )
 FOR_A_SHARED_BOT = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bot.app import MendBot
 from bot.rupture import Status
+from bot.wording import checkins as checkin_words
 from bot.wording import opening, turns
-from tests.e2e.steps import accept, button, finish, open_repair, posted, repair_threads, walk, write
-from tests.helpers import World
+from tests.e2e.steps import (
+    accept,
+    button,
+    checkins,
+    finish,
+    open_repair,
+    posted,
+    press,
+    repair_threads,
+    sweep,
+    walk,
+    write,
+)
+from tests.helpers import FakeClock, World
 
 THREE_SECONDS = 3.0
 
@@ -64,3 +79,18 @@ async def test_a_parent_child_repair_completes_without_the_child_accepting_anyth
     await posted(world, thread, "You were scared, and that makes sense.")
     await posted(world, thread, turns.COMPLETE)
     await world.standin.until(lambda: thread.archived)
+
+
+async def test_a_parent_child_check_in_never_asks_anyone_to_say_they_are_okay(
+    world: World, mend: MendBot, clock: FakeClock
+) -> None:
+    thread = await open_repair(world, world.alex, world.sam, protocol="parent-child")
+    await accept(world, world.sam, thread)
+    clock.advance(days=1)
+    assert await sweep(mend) == Counter({"checkin": 1})
+    [checkin] = checkins(world, thread)
+    assert checkin_words.OKAY not in [b["label"] for b in checkin.buttons()]
+    assert checkin_words.CHECKIN_LED_BY_A_PARENT in checkin.text
+    await press(world, world.sam, thread, checkin_words.PICK_UP)
+    rupture = await mend.db.rupture_in_thread(thread.id)
+    assert rupture is not None and rupture.status is Status.ACTIVE, "complete only once the parent's part is done"

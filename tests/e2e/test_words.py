@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.app import MendBot
+from bot.prompts import TEXT_LIMIT
 from bot.wording import turns
 from tests.e2e.steps import accept, open_repair, posted, press, walk, write
 from tests.helpers import Harness, World, stored
@@ -25,7 +26,7 @@ async def test_mentions_in_what_people_write_ping_nobody(world: World, mend: Men
 async def test_the_longest_text_is_posted_whole(world: World, mend: MendBot) -> None:
     thread = await open_repair(world, world.alex, world.sam)
     await accept(world, world.sam, thread)
-    long_text = ("I needed you to notice. " * 200)[:3990] + " The end."
+    long_text = ("I needed you to notice. " * 200)[: TEXT_LIMIT - 9] + " The end."
     await write(world, world.alex, thread, turns.WRITE, long_text)
     message = await posted(world, thread, "The end.")
     assert long_text in "".join(e.get("description", "") for e in message.embeds)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from tests.standin.world import monotonic
 
 GLOBAL_LIMIT = 50
 WINDOW = 1.0
@@ -47,13 +50,16 @@ class Tally:
 
 @dataclass
 class GlobalLimit:
-    """A sliding one-second window of each bot's requests that the global limit binds."""
+    """A sliding one-second window of each bot's requests that the global limit binds, on `clock`
+    (a test may stop it, to hold a second still)."""
 
     limit: int = GLOBAL_LIMIT
+    clock: Callable[[], float] = monotonic
     _sent: dict[int, deque[float]] = field(default_factory=dict)
 
-    def retry_after(self, application_id: int, now: float) -> float | None:
-        """None if this request may go; else how long until it may (and it is not counted)."""
+    def retry_after(self, application_id: int) -> float | None:
+        """None if this request may go now; else how long until it may (and it is not counted)."""
+        now = self.clock()
         sent = self._sent.setdefault(application_id, deque())
         while sent and now - sent[0] >= WINDOW:
             sent.popleft()

@@ -471,9 +471,18 @@ class StandIn:
         self.channels[channel.id] = channel
         return channel
 
-    def forge_message(self, channel: Channel, author: User, components: list[dict[str, Any]]) -> Message:
+    def forge_message(
+        self,
+        channel: Channel,
+        author: User,
+        components: list[dict[str, Any]],
+        *,
+        embeds: list[dict[str, Any]] | None = None,
+    ) -> Message:
         """A message as if posted earlier (say by an older or buggy bot), with whatever buttons it has."""
-        message = Message(self.snowflakes.next(), channel.id, author, self.clock(), content="", components=components)
+        message = Message(
+            self.snowflakes.next(), channel.id, author, self.clock(), components=components, embeds=list(embeds or [])
+        )
         channel.messages[message.id] = message
         return message
 
@@ -519,7 +528,7 @@ class StandIn:
         needs_token = not is_exempt(template)
         if needs_token and call.application is not None:
             self.tally.global_limited += 1
-            retry_after = self.global_limit.retry_after(call.application.id, monotonic())
+            retry_after = self.global_limit.retry_after(call.application.id)
             if retry_after is not None:
                 self.tally.global_429s += 1
                 return global_429(retry_after)

@@ -108,6 +108,7 @@ def test_the_sweep_recognises_each_item_it_sent_by_its_buttons_and_nothing_else(
         Due.INVITE_REMINDER: _ids(reminder(rupture).buttons),
         Due.PAUSE_END: _ids(break_over(rupture, PROTOCOLS["quick"]).posts[0].buttons),
     }
+    assert components.matches(_ids(checkin(rupture, parent_led=True).buttons), Due.CHECKIN, rupture)
     for due, ids in sent.items():
         assert components.matches(ids, due, rupture)
         others = [other for other in sent if other is not due]
