@@ -52,6 +52,7 @@ def test_the_postgresql_benchmarks_run(postgres_cluster: object) -> None:
         (["bench/sweep.py", "--database", "postgres"], "postgres: sweep database time"),
         (["bench/sweep.py", "--database", "postgres", "--shard"], "postgres, shard 0 of 2: sweep database time"),
         (["bench/shards.py"], "two / one at"),
+        (["bench/interactions.py", "--database", "postgres"], "RSS mend"),
     )
     for arguments, figure in runs:
         command = [sys.executable, *arguments, "--smoke"]
