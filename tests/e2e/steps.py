@@ -1,6 +1,7 @@
 """Steps a couple takes in a repair, as people would: through commands, buttons and modals.
 
-They read what Mend shows in `language` (English unless a test says otherwise), as the people would.
+They read Mend in the languages it speaks them (English unless a test says otherwise): the thread in
+`thread_language`, private answers in each person's own.
 """
 
 from __future__ import annotations
@@ -68,23 +69,23 @@ async def start(world: World, opener: Person, partner: Person, **options: str) -
 
 
 async def open_repair(
-    world: World, opener: Person, partner: Person, *, language: str = SOURCE, **options: str
+    world: World, opener: Person, partner: Person, *, thread_language: str = SOURCE, **options: str
 ) -> Channel:
-    """`start`, and the new thread once its invitation is up (in the thread's `language`)."""
+    """`start`, and the new thread once its invitation is up (in `thread_language`)."""
     before = len(repair_threads(world))
     consent = await start(world, opener, partner, **options)
     await world.standin.until(lambda: len(repair_threads(world)) == before + 1)
     thread = repair_threads(world)[-1]
     opened = said(opener.locale, opening.opened, thread.id, partner.id)
     await world.standin.until(lambda: opened in consent.text)
-    await button(world, thread, said(language, turns.READY))
+    await button(world, thread, said(thread_language, turns.READY))
     return thread
 
 
-async def accept(world: World, person: Person, thread: Channel, *, language: str = SOURCE) -> Callback:
+async def accept(world: World, person: Person, thread: Channel, *, thread_language: str = SOURCE) -> Callback:
     """*I'm ready* on the invitation, then *No, I'm ready* to the private safety question it asks
-    (the invitation read in the thread's `language`, the question in the person's own)."""
-    asked = await press(world, person, thread, said(language, turns.READY))
+    (the invitation read in `thread_language`, the question in the person's own)."""
+    asked = await press(world, person, thread, said(thread_language, turns.READY))
     assert asked.ephemeral and asked.message is not None, asked.text
     return await (await person.press(asked.message, said(person.locale, opening.READY_TO_START))).reply()
 
@@ -133,15 +134,16 @@ async def walk(
     *,
     from_step: int = 1,
     answer_recognition: bool = True,
-    language: str = SOURCE,
+    thread_language: str = SOURCE,
 ) -> list[str]:
     """Take a started repair through the steps of `protocol` (from `from_step`), as the two would;
     then both answer that they feel understood (unless a parent leads it, or `answer_recognition`
-    is off: then the question is left on screen). The thread speaks `language`.
+    is off: then the question is left on screen). The thread speaks `thread_language`.
 
     Each action waits for what a person would see next. Returns every sentence written.
     """
-    written = await _take_steps(world, thread, protocol, (first, second), from_step, language)
+    written = await _take_steps(world, thread, protocol, (first, second), from_step, thread_language)
+    language = thread_language
     if protocol.parent_led:
         await posted(world, thread, said(language, turns.RESOLVED_BY_A_PARENT))
         return written
@@ -211,13 +213,13 @@ async def _take_steps(
 
 
 async def finish(
-    world: World, thread: Channel, protocol: Protocol, first: Person, second: Person, *, language: str = SOURCE
+    world: World, thread: Channel, protocol: Protocol, first: Person, second: Person, *, thread_language: str = SOURCE
 ) -> None:
     """After the steps and feeling understood: nothing more to add (from the child alone, led by a
-    parent); the repair is complete and its thread archived. The thread speaks `language`."""
+    parent); the repair is complete and its thread archived. The thread speaks `thread_language`."""
     for person in (second,) if protocol.parent_led else (first, second):
-        await press(world, person, thread, said(language, turns.NOTHING_TO_ADD))
-    await posted(world, thread, said(language, turns.COMPLETE))
+        await press(world, person, thread, said(thread_language, turns.NOTHING_TO_ADD))
+    await posted(world, thread, said(thread_language, turns.COMPLETE))
     await world.standin.until(lambda: thread.archived)
 
 
