@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Interaction, MendBot
-from bot.i18n import _
+from bot.i18n import _, number
 from bot.plan import Card, Field, Reply
 from bot.protocols import translated
 from bot.schedule import BadCadence, parse_cadence
@@ -178,7 +178,7 @@ async def describe(bot: MendBot, interaction: Interaction, settings: GuildSettin
     fields = [Field(_(words.THREADS_OPEN_IN), words.threads_open_in(channel.id if channel else None), inline=False)]
     if managing:
         protocol = bot.protocols.get(settings.default_protocol or DEFAULT_PROTOCOL)
-        days = [f"{d.total_seconds() / 86400:g}" for d in settings.cadence]
+        days = [number(d.total_seconds() / 86400) for d in settings.cadence]
         fields += [
             Field(_(words.WHO_MAY_USE), words.who_may_use(settings.member_role_id)),
             Field(_(words.OFFERED_FIRST), translated(protocol).name if protocol else DEFAULT_PROTOCOL),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, listed
 from bot.servers import Readers
 from bot.wording.common import channel, mention, quoted, role, when
 from bot.wording.opening import permission_names
@@ -92,7 +92,8 @@ def who_may_use(role_id: int | None) -> str:
 
 
 def cadence(days: list[str]) -> str:
-    return _("after {days} days, then none").format(days=", ".join(days))
+    """The check-in cadence, from its numbers of days (written as the language writes numbers)."""
+    return _("after {days} days, then none").format(days=listed(days))
 
 
 def permissions_in(name: str) -> str:
