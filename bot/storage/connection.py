@@ -24,7 +24,7 @@ Parameters = Sequence[Any] | Mapping[str, Any]
 PRAGMAS = (
     "busy_timeout = 5000",
     "journal_mode = WAL",
-    "synchronous = NORMAL",
+    "synchronous = FULL",  # a commit someone is told about survives a power cut (NORMAL may lose it)
     "foreign_keys = ON",
     "secure_delete = ON",
 )

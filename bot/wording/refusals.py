@@ -45,6 +45,8 @@ def whose_turn(holder: int | None, phase: Phase, response: Response | None) -> s
             Response.READ: _("It's {who}'s turn to write — then you'll say you've read it."),
             Response.NONE: _("It's {who}'s turn to write — you'll be able to read it here."),
         }[response]
+    elif phase is Phase.CLARIFY:
+        sentence = _("It's {who}'s turn to say what was missed — then you'll reflect back again.")
     elif phase is Phase.MIRROR:
         sentence = _("It's {who}'s turn to reflect back what they heard — then you'll say whether they got it.")
     elif phase is Phase.CONFIRM:

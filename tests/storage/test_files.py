@@ -68,3 +68,11 @@ async def test_a_restore_keeps_what_it_replaces_and_refuses_what_is_not_a_backup
     assert kept == [tmp_path / "mend.sqlite3.old", tmp_path / "mend.sqlite3-wal.old"]
     with sqlite3.connect(db.path) as raw:
         assert raw.execute("SELECT value FROM meta WHERE key = 'from'").fetchone() == ("the backup",)
+
+
+async def test_what_someone_was_told_is_on_disk_before_they_are_told(db: Database) -> None:
+    """SQLite syncs the write-ahead log at every commit (`FULL`), not only at checkpoints (`NORMAL`),
+    so the last commits cannot be lost on a power cut."""
+    async with db._sql.transaction() as work:
+        row = await work.one("PRAGMA synchronous")
+    assert row is not None and row[0] == 2, "2 is FULL"

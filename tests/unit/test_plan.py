@@ -263,3 +263,15 @@ def test_a_prompt_is_made_for_its_position() -> None:
     assert rupture.position == Position(0, Phase.WRITE, 0)
     assert (say.label, take_break.label, leave.label) == (words.PHRASES, words.TAKE_A_BREAK, words.STEP_AWAY)
     assert help_and_safety.target == ResourcesButton().custom_id
+
+
+@pytest.mark.parametrize("protocol", sorted(PROTOCOLS))
+def test_at_every_turn_of_every_protocol_writing_out_of_turn_is_refused_in_a_plain_sentence(protocol: str) -> None:
+    for change, _ in walk(protocol):
+        rupture = change.rupture
+        for who in (ALEX, SAM):
+            decision = decide(rupture, PROTOCOLS[protocol], who, Write("Too early?", rupture.position), Context(NOW))
+            if isinstance(decision, Refusal):
+                reply = plan_refusal(rupture, PROTOCOLS[protocol], decision, "Too early?").reply
+                assert reply is not None and reply.words == "Too early?"
+                assert reply.text.strip() and "None" not in reply.text, (rupture.position, reply.text)
