@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot import metrics
 from bot.budget import GlobalBudget
 from bot.clock import Clock, SystemClock
+from bot.i18n import _, catalogues, speak
 from bot.picture import Painter
 from bot.plan import Reply
 from bot.protocols import Protocol, load_protocols
@@ -31,7 +32,15 @@ from bot.wording.common import BUSY, SOMETHING_WENT_WRONG
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.components", "cogs.repair", "cogs.checkins", "cogs.mend", "cogs.privacy", "cogs.recovery")
+EXTENSIONS = (
+    "cogs.components",
+    "cogs.repair",
+    "cogs.checkins",
+    "cogs.mend",
+    "cogs.privacy",
+    "cogs.recovery",
+    "cogs.language",
+)
 COMMANDS_HASH_KEY = "synced_commands"
 SHUTDOWN_GRACE = 10.0
 MISFIRE_GRACE = 3600
@@ -61,6 +70,7 @@ class MendTree(app_commands.CommandTree["MendBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[MendBot]) -> bool:
         self.client.track_current_task()
+        self.client.heard(interaction)
         command = interaction.command
         kind = "autocomplete" if interaction.type is discord.InteractionType.autocomplete else None
         metrics.interaction_started(interaction.id, kind or f"/{command.qualified_name if command else '?'}")
@@ -141,6 +151,7 @@ class MendBot(commands.Bot):
         if opened.applied:
             log.info("Applied migrations: %s", ", ".join(opened.applied))
         self.protocols = load_protocols()
+        catalogues()  # read every language's catalogue now, not while someone waits for an answer
         if self.schedules and self.settings.metrics_port is not None:
             self._metrics = metrics.MetricsServer(lambda: self.db.backlog(self.clock.now()))
             try:
@@ -235,7 +246,7 @@ class MendBot(commands.Bot):
         running = {task for task in self._in_flight if task is not asyncio.current_task()}
         if running:
             log.info("Letting %d interaction(s) and job(s) finish before closing", len(running))
-            _, late = await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            _done, late = await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
             for task in late:
                 task.cancel()
             if late:
@@ -276,7 +287,11 @@ class MendBot(commands.Bot):
         guild = discord.Object(guild_id) if guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        translator, defined = self.tree.translator, self.tree.get_commands(guild=guild)
+        if translator is None:
+            payload = [command.to_dict(self.tree) for command in defined]
+        else:  # as `tree.sync` sends them, so a changed translation is a change
+            payload = [await command.get_translated_payload(self.tree, translator) for command in defined]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         key = f"{COMMANDS_HASH_KEY}:{self.application_id}:{guild_id or 'global'}"
         if not force and await self.db.meta(key) == digest:
@@ -312,6 +327,24 @@ class MendBot(commands.Bot):
     async def on_disconnect(self) -> None:
         metrics.gateway_connected(False)
 
+    @staticmethod
+    def heard(interaction: discord.Interaction[MendBot]) -> None:
+        """Speak this person's language for the rest of their interaction."""
+        speak(str(interaction.locale))
+
+    async def remember_language(self, interaction: discord.Interaction[MendBot]) -> None:
+        """Remember the language of someone Mend keeps something about already (only its code, with
+        the server they were seen in), so a repair opened with them can speak it. Failing to remember
+        it holds nothing up."""
+        if interaction.guild_id is None:
+            return
+        try:
+            await self.db.note_locale(
+                interaction.guild_id, interaction.user.id, str(interaction.locale), self.clock.now()
+            )
+        except self.db.busy_errors as error:
+            log.warning("Could not note a person's language now: %s", error)
+
     async def report_error(self, interaction: discord.Interaction[MendBot], error: Exception) -> None:
         """Tell the person, privately and in plain words, that it did not work, giving back anything
         they wrote. A busy or full database, or Discord out of reach (a dropped connection, a rate
@@ -339,7 +372,7 @@ class MendBot(commands.Bot):
                 exc_info=original,
             )
         written = render.text_of(dict(interaction.data or {})).strip() or None
-        await executor.answer(interaction, Reply(BUSY if busy else SOMETHING_WENT_WRONG, words=written))
+        await executor.answer(interaction, Reply(_(BUSY if busy else SOMETHING_WENT_WRONG), words=written))
 
 
 class ShardedMendBot(MendBot, commands.AutoShardedBot):

@@ -290,10 +290,12 @@ class ConsentButton:
     partner_id: int
     protocol: str
     choice: StartChoice
+    language: str = ""  # the thread's language, if the opener chose one
 
     @property
     def custom_id(self) -> str:
-        return f"mend:consent:{self.partner_id}:{self.protocol}:{self.choice.value}"
+        chosen = f":{self.language}" if self.language else ""
+        return f"mend:consent:{self.partner_id}:{self.protocol}:{self.choice.value}{chosen}"
 
 
 @dataclass(frozen=True)
@@ -436,9 +438,11 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
     ),
     "consent": (
         re.compile(
-            rf"mend:consent:(?P<who>{_ID}):(?P<protocol>[a-z0-9-]{{1,40}}):(?P<what>{_choices(StartChoice)})", re.ASCII
+            rf"mend:consent:(?P<who>{_ID}):(?P<protocol>[a-z0-9-]{{1,40}}):(?P<what>{_choices(StartChoice)})"
+            r"(?::(?P<language>[A-Za-z-]{2,8}))?",
+            re.ASCII,
         ),
-        lambda m: ConsentButton(int(m["who"]), m["protocol"], StartChoice(m["what"])),
+        lambda m: ConsentButton(int(m["who"]), m["protocol"], StartChoice(m["what"]), m["language"] or ""),
     ),
     "safe": (
         re.compile(rf"mend:safe:(?P<rid>{_ID}):{_AT}:(?P<what>ready|unsafe)", re.ASCII),

@@ -1,12 +1,13 @@
 """From a decision to a plan: what a change or a refusal shows, to the thread and to the person.
 
 Pure functions of (rupture, protocol, change or refusal, who acted); no Discord, no I/O. Every
-sentence comes from `bot.wording`.
+sentence comes from `bot.wording`: what the thread shows in the rupture's language, what the
+person who acted is told in theirs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.actions import Move
@@ -41,10 +42,11 @@ from bot.events import (
     Wrote,
     WrotePrivately,
 )
+from bot.i18n import _, speaking
 from bot.plan import Button, Byline, Card, Edit, Plan, Reply, Tone, Undo, pack, word_cards
 from bot.posts import invitation
 from bot.prompts import prompt, retired_invitation_buttons, with_help
-from bot.protocols import Protocol, Role
+from bot.protocols import Protocol, Role, translated
 from bot.rupture import Phase, Progress, Rupture, Status, current_step, turn
 from bot.wording import checkins, common, opening, phrases, privacy, refusals
 from bot.wording import turns as words
@@ -69,31 +71,37 @@ MEND = Actor(user_id=0, name="Mend")  # for a change Mend makes itself, which no
 
 
 def plan_change(change: Change, protocol: Protocol, actor: Actor) -> Plan:
-    """What a saved change shows: posts in the thread, edits to earlier messages, the private reply,
-    and how to undo it if the thread cannot be told."""
+    """What a saved change shows: posts in the thread, edits to earlier messages and how to undo it
+    if the thread cannot be told (in the thread's language), and the private reply (in the actor's)."""
+    with speaking(change.rupture.language):
+        plan = _thread_part(change, protocol, actor)
+    with speaking(actor.locale):
+        return replace(plan, reply=_reply(change, actor))
+
+
+def _thread_part(change: Change, protocol: Protocol, actor: Actor) -> Plan:
     rupture = change.rupture
     cards: list[Card] = []
     buttons: tuple[Button, ...] = ()
     for event in change.events:
         cards += _cards(event, change, protocol, actor)
         if isinstance(event, Paused):
-            buttons = with_help(Button.to(EndBreak(rupture.id), words.END_BREAK))
+            buttons = with_help(Button.to(EndBreak(rupture.id), _(words.END_BREAK)))
     if any(isinstance(e, Closed) and e.outcome is Status.RESOLVED for e in change.events):
-        cards.append(Card(words.COMPLETE))
+        cards.append(Card(_(words.COMPLETE)))
     new_prompt = change.has(NewPrompt) and rupture.status in (Status.ACTIVE, Status.RESOLVED)
     named = next((e.role for e in change.events if isinstance(e, CommitmentNamed)), None)
     if new_prompt:
         card, buttons = prompt(rupture, protocol)
         cards.append(card)
     elif named is not None:
-        buttons = with_help(Button.to(AcknowledgeButton(rupture.id, rupture.position, named), words.ACKNOWLEDGE))
+        buttons = with_help(Button.to(AcknowledgeButton(rupture.id, rupture.position, named), _(words.ACKNOWLEDGE)))
     posts = pack(cards, buttons, carries_prompt=new_prompt, carries_commitment_of=None if new_prompt else named)
     edits = _edits(change, protocol, actor, retire=new_prompt or change.has(Closed))
     return Plan(
         posts=posts if cards else (),
         edits=edits,
         archive=change.has(Closed),
-        reply=_reply(change, actor),
         undo=None if _stands(change) else _undo(change, protocol, actor, edits),
     )
 
@@ -114,7 +122,8 @@ def _undo(change: Change, protocol: Protocol, actor: Actor, edits: tuple[Edit, .
 
 
 def plan_refusal(rupture: Rupture, protocol: Protocol, refusal: Refusal, words_given: str | None = None) -> Plan:
-    """A refusal is one private sentence; any words the person wrote are given back with it."""
+    """A refusal is one private sentence (in the language spoken now: the person's); any words the
+    person wrote are given back with it."""
     return Plan(reply=Reply(why_not(rupture, protocol, refusal), words=words_given))
 
 
@@ -130,39 +139,40 @@ def why_not(rupture: Rupture, protocol: Protocol, refusal: Refusal) -> str:
         if rupture.phase is Phase.INVITATION:
             return refusals.only_invitee(second)
         if rupture.phase is Phase.COMMITMENTS:
-            return refusals.OTHERS_COMMITMENT
-        return refusals.NOT_YOUR_BREAK
+            return _(refusals.OTHERS_COMMITMENT)
+        return _(refusals.NOT_YOUR_BREAK)
     if reason is RefusalReason.PAUSED and rupture.paused_until is not None:
         return refusals.on_a_break(rupture.paused_until)
     if reason is RefusalReason.NOT_STARTED:
         return refusals.not_started(second)
     if reason is RefusalReason.ENDED:
-        return refusals.ENDED
+        return _(refusals.ENDED)
     if reason is RefusalReason.STALE:
-        return refusals.STALE
-    return refusals.DONE_ALREADY
+        return _(refusals.STALE)
+    return _(refusals.DONE_ALREADY)
 
 
 def _cards(event: Event, change: Change, protocol: Protocol, actor: Actor) -> list[Card]:
     """What one event puts in the thread: someone's words, both sealed answers, or a neutral line."""
+    steps = translated(protocol).steps
+    more = _(common.CONTINUED)
     if isinstance(event, Wrote):
-        step_title = protocol.steps[event.step].title if event.step < len(protocol.steps) else ""
+        step_title = steps[event.step].title if event.step < len(steps) else ""
         title = words.written_title(event.part, step_title)
-        return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
+        return word_cards(event.text, more, title=title, byline=actor.byline)
     if isinstance(event, SaidPhrase):
-        return [Card(phrases.phrase(event.phrase) or "", byline=actor.byline)]
+        said = phrases.phrase(event.phrase)
+        return [Card(_(said) if said else "", byline=actor.byline)]
     if isinstance(event, CommitmentNamed):
         title = words.written_title(Phase.COMMITMENTS, "")
-        return word_cards(event.text, common.CONTINUED, title=title, byline=actor.byline)
+        return word_cards(event.text, more, title=title, byline=actor.byline)
     if isinstance(event, Revealed):
-        title = protocol.steps[event.step].title
+        title = steps[event.step].title
         rupture = change.rupture
         return [
             card
             for role, text in event.answers
-            for card in word_cards(
-                f"**{common.mention(rupture.user_id(role))}**\n{text}", common.CONTINUED, title=title
-            )
+            for card in word_cards(f"**{common.mention(rupture.user_id(role))}**\n{text}", more, title=title)
         ]
     line = _line(event, change)
     return [] if line is None else [Card(line, tone=Tone.QUIET)]
@@ -179,25 +189,25 @@ def _line(event: Event, change: Change) -> str | None:
         case Accepted(role=role, read=read):
             return words.accepted(person(role), read)
         case MovedOn(role=None):
-            return words.STEPS_CHANGED
+            return _(words.STEPS_CHANGED)
         case MovedOn():
-            return words.MOVED_ON
+            return _(words.MOVED_ON)
         case Skipped(role=role, part=Phase.WRITE):
             return words.skipped(person(role))
         case Left():
-            return words.LEFT
+            return _(words.LEFT)
         case Paused(until=until):
             return words.paused(until)
         case BreakEnded():
-            return words.BREAK_OVER
+            return _(words.BREAK_OVER)
         case PickedUp():
-            return words.PICKED_UP
+            return _(words.PICKED_UP)
         case Snoozed(until=until):
             return words.snoozed(until)
         case CheckinsStopped():
-            return words.CHECKINS_STOPPED
+            return _(words.CHECKINS_STOPPED)
         case Resolved(parent_led=parent_led):
-            return words.RESOLVED_BY_A_PARENT if parent_led else words.RESOLVED_BY_RECOGNITION
+            return _(words.RESOLVED_BY_A_PARENT if parent_led else words.RESOLVED_BY_RECOGNITION)
     return None
 
 
@@ -231,15 +241,16 @@ def _shows_progress(change: Change) -> bool:
 def _reply(change: Change, actor: Actor) -> Reply | None:
     """A private word to the person who acted, where the thread alone would not tell them."""
     if any(isinstance(e, SetAside) and e.answer is Move.NOT_SAFE for e in change.events):
-        return Reply(words.NOT_YOUR_FAULT, cards=(privacy.resources(actor.locale),))
+        return Reply(_(words.NOT_YOUR_FAULT), cards=(privacy.resources(actor.locale),))
     named = next((e for e in change.events if isinstance(e, CommitmentNamed)), None)
     if named is not None:
         ways = ((True, checkins.BY_DM), (False, checkins.IN_THE_THREAD))
-        buttons = tuple(Button.to(FollowupWay(change.rupture.id, named.role, by_dm), label) for by_dm, label in ways)
-        return Reply(checkins.HOW_TO_ASK, buttons=buttons)
+        rupture_id = change.rupture.id
+        buttons = tuple(Button.to(FollowupWay(rupture_id, named.role, by_dm), _(label)) for by_dm, label in ways)
+        return Reply(_(checkins.HOW_TO_ASK), buttons=buttons)
     if any(isinstance(e, Recognised) and not e.understood for e in change.events):
-        tell = Button.to(WriteButton(change.rupture.id, change.rupture.position), words.TELL_WHAT_I_NEED)
-        return Reply(words.NOT_YET_REPLY, buttons=(tell,))
+        tell = Button.to(WriteButton(change.rupture.id, change.rupture.position), _(words.TELL_WHAT_I_NEED))
+        return Reply(_(words.NOT_YET_REPLY), buttons=(tell,))
     sentences = (_private_word(event, change, actor) for event in change.events)
     sentence = next((s for s in sentences if s is not None), None)
     return None if sentence is None else Reply(sentence)
@@ -264,11 +275,11 @@ def _private_word(event: Event, change: Change, actor: Actor) -> str | None:
         case Paused(until=until):
             return words.paused_reply(until)
         case Skipped(part=Phase.COMMITMENTS):
-            return words.NOTHING_TO_ADD_REPLY
+            return _(words.NOTHING_TO_ADD_REPLY)
         case Snoozed(until=until):
             return words.snoozed_reply(until)
         case CheckinsStopped():
-            return words.STOPPED_REPLY
+            return _(words.STOPPED_REPLY)
         case SaidOkay() if not resolved:
             return words.okay_reply(other)
         case PickedUp() if actor.from_private_message:
@@ -295,20 +306,20 @@ def _words_of(change: Change, actor: Actor) -> str | None:
 
 
 def standing(rupture: Rupture, protocol: Protocol, role: Role, now: datetime) -> str:
-    """One line on where a rupture stands, from this person's side."""
+    """One line on where a rupture stands, from this person's side (in the language spoken now)."""
     other = rupture.user_id(role.other)
     if rupture.status is Status.INVITED:
         return opening.waiting_for_answer(other) if role is Role.FIRST else opening.invited_you(other)
     if rupture.is_paused(now) and rupture.paused_until is not None:
         return opening.on_a_break(rupture.paused_until)
     if rupture.dormant:
-        return opening.RESTING
-    step = current_step(rupture, protocol)
-    where = opening.at_step(rupture.step + 1, len(protocol.steps), step.title) if step else opening.LAST_QUESTION
+        return _(opening.RESTING)
+    step = current_step(rupture, translated(protocol))
+    where = opening.at_step(rupture.step + 1, len(protocol.steps), step.title) if step else _(opening.LAST_QUESTION)
     holder = turn(rupture, protocol)
     if holder is None:
         done = rupture.seat(role).progress in (Progress.DONE, Progress.UNDERSTOOD)
-        whose = opening.WAITING_FOR_OTHER if done else opening.YOUR_PART
+        whose = _(opening.WAITING_FOR_OTHER if done else opening.YOUR_PART)
     else:
-        whose = opening.YOUR_TURN if holder is role else opening.their_turn(other)
+        whose = _(opening.YOUR_TURN) if holder is role else opening.their_turn(other)
     return opening.where_and_whose(where, whose)

@@ -1,4 +1,6 @@
-"""Posts Mend makes on its own, as plain data: the invitation, and what the sweep sends when due."""
+"""Posts Mend makes on its own, as plain data: the invitation, and what the sweep sends when due.
+
+Each is in the language spoken now: its thread's, or, for a direct message, the person's."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from bot.components import (
     TurnButton,
     invitation_link,
 )
+from bot.i18n import _
 from bot.plan import Button, Card, Edit, Plan, Post, Style, Tone
 from bot.prompts import prompt, retired_invitation_buttons, with_help
-from bot.protocols import Protocol, Role
+from bot.protocols import Protocol, Role, translated
 from bot.rupture import Rupture
 from bot.wording import checkins as words
 from bot.wording import opening
@@ -31,12 +34,13 @@ def invitation(rupture: Rupture, protocol: Protocol, *, pings: bool = True) -> P
     look alike, so none is pushed."""
     answers = ((Move.READY, turn_words.READY), (Move.NOT_NOW, turn_words.NOT_NOW), (Move.DECLINE, turn_words.DECLINE))
     buttons = with_help(
-        *(Button.to(TurnButton(rupture.id, rupture.position, move), label) for move, label in answers),
-        Button.to(InvitationDetails(rupture.id), opening.INVITATION_DETAILS),
-        Button.to(LeaveButton(rupture.id, LeaveStep.ASK), turn_words.WITHDRAW),
+        *(Button.to(TurnButton(rupture.id, rupture.position, move), _(label)) for move, label in answers),
+        Button.to(InvitationDetails(rupture.id), _(opening.INVITATION_DETAILS)),
+        Button.to(LeaveButton(rupture.id, LeaveStep.ASK), _(turn_words.WITHDRAW)),
     )
+    name = translated(protocol).name
     return Post(
-        (Card(opening.invitation(rupture.first.user_id, protocol.name), title=opening.INVITATION_TITLE),),
+        (Card(opening.invitation(rupture.first.user_id, name), title=_(opening.INVITATION_TITLE)),),
         buttons,
         content=opening.invitation_content(rupture.second.user_id),
         pings=pings,
@@ -50,7 +54,7 @@ def invitation_ended(rupture: Rupture) -> Plan:
     retire = (
         () if rupture.prompt_message_id is None else (Edit(rupture.prompt_message_id, retired_invitation_buttons()),)
     )
-    return Plan(posts=(Post((Card(opening.INVITATION_ENDED, tone=Tone.QUIET),)),), edits=retire, archive=True)
+    return Plan(posts=(Post((Card(_(opening.INVITATION_ENDED), tone=Tone.QUIET),)),), edits=retire, archive=True)
 
 
 def checkin(rupture: Rupture, parent_led: bool = False) -> Post:
@@ -68,14 +72,14 @@ def checkin(rupture: Rupture, parent_led: bool = False) -> Post:
         *(
             Button.to(
                 CheckinButton(rupture.id, choice),
-                label,
+                _(label),
                 Style.PRIMARY if choice is CheckinChoice.PICK_UP else Style.SECONDARY,
             )
             for choice, label in choices
         )
     )
     return Post(
-        (Card(words.CHECKIN_LED_BY_A_PARENT if parent_led else words.CHECKIN, title=words.CHECKIN_TITLE),),
+        (Card(_(words.CHECKIN_LED_BY_A_PARENT if parent_led else words.CHECKIN), title=_(words.CHECKIN_TITLE)),),
         buttons,
         content=words.both(rupture.first.user_id, rupture.second.user_id),
         pings=True,
@@ -86,8 +90,8 @@ def reminder(rupture: Rupture) -> Post:
     """The invitation's one gentle reminder, by direct message to the invited person only (nothing in
     the thread, so the one who invited sees the same whether it was sent or not)."""
     return Post(
-        (Card(words.reminder(rupture.first.user_id), title=words.REMINDER_TITLE),),
-        (Button.link(words.SEE_INVITATION, invitation_link(rupture)),),
+        (Card(words.reminder(rupture.first.user_id), title=_(words.REMINDER_TITLE)),),
+        (Button.link(_(words.SEE_INVITATION), invitation_link(rupture)),),
     )
 
 
@@ -96,8 +100,8 @@ def break_over(rupture: Rupture, protocol: Protocol) -> Plan:
     longer*; the old prompt is retired."""
     card, buttons = prompt(rupture, protocol)
     post = Post(
-        (Card(turn_words.BREAK_OVER), card),
-        (Button.to(OfferBreak(rupture.id, longer=True), turn_words.I_NEED_LONGER), *buttons),
+        (Card(_(turn_words.BREAK_OVER)), card),
+        (Button.to(OfferBreak(rupture.id, longer=True), _(turn_words.I_NEED_LONGER)), *buttons),
         content=words.both(rupture.first.user_id, rupture.second.user_id),
         pings=True,
         carries_prompt=True,
@@ -118,20 +122,20 @@ def followup_answers(rupture: Rupture, role: Role) -> tuple[Button, ...]:
         (FollowupAnswer.PARTLY, words.PARTLY),
         (FollowupAnswer.NOT_YET, words.NOT_YET),
     )
-    return tuple(Button.to(FollowupButton(rupture.id, role, answer), label) for answer, label in answers)
+    return tuple(Button.to(FollowupButton(rupture.id, role, answer), _(label)) for answer, label in answers)
 
 
 def followup_by_dm(rupture: Rupture, role: Role) -> Post:
     """The private question, a few days after a resolve: did the commitment you named happen?"""
-    card = Card(words.followup_question(followup_link(rupture, role)), title=words.FOLLOWUP_TITLE)
+    card = Card(words.followup_question(followup_link(rupture, role)), title=_(words.FOLLOWUP_TITLE))
     return Post((card,), followup_answers(rupture, role))
 
 
 def followup_in_thread(rupture: Rupture, role: Role) -> Post:
     """When their direct messages are closed: a neutral note in the thread; the answer stays private."""
-    button = Button.to(FollowupButton(rupture.id, role, FollowupAnswer.ASK), words.ANSWER_PRIVATELY)
+    button = Button.to(FollowupButton(rupture.id, role, FollowupAnswer.ASK), _(words.ANSWER_PRIVATELY))
     return Post(
-        (Card(words.PRIVATE_QUESTION),),
+        (Card(_(words.PRIVATE_QUESTION)),),
         (button,),
         content=mention(rupture.user_id(role)),
         pings=True,

@@ -8,17 +8,21 @@ A protocol is a list of steps of three kinds the engine knows:
 * ``sealed`` — both write privately; both answers appear together once both are in.
 * ``agree`` — both confirm before moving on.
 
-Adding a protocol is adding a file; no code changes.
+Adding a protocol is adding a file; no code changes. Its texts are English, and are translated
+through the same catalogues as the rest of Mend (`pybabel extract` reads them from the files).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from bot.i18n import _, current
 
 PROTOCOL_FOLDER = Path(__file__).parent / "protocols"
 MODAL_TITLE_LIMIT = 45
@@ -76,6 +80,36 @@ class Protocol:
     second_label: str
     steps: tuple[Step, ...]
     parent_led: bool = False  # led by a parent or caregiver, who confirms that they are one before starting
+
+
+def translated(protocol: Protocol) -> Protocol:
+    """The protocol with its texts in the language spoken now (its structure stays the file's)."""
+    return _translated(protocol, current())
+
+
+@cache
+def _translated(protocol: Protocol, language: str) -> Protocol:
+    def text(english: str) -> str:
+        return _(english) if english else english
+
+    steps = tuple(
+        replace(
+            step,
+            title=text(step.title),
+            prompt=text(step.prompt),
+            response_prompt=text(step.response_prompt),
+            validate_prompt=text(step.validate_prompt),
+        )
+        for step in protocol.steps
+    )
+    return replace(
+        protocol,
+        name=text(protocol.name),
+        description=text(protocol.description),
+        first_label=text(protocol.first_label),
+        second_label=text(protocol.second_label),
+        steps=steps,
+    )
 
 
 class ProtocolError(Exception):

@@ -102,12 +102,20 @@ def can(rupture: Rupture, protocol: Protocol, actor: int, action: Action, now: d
 
 
 def invitation(
-    guild_id: int, protocol: str, opener: int, partner: int, now: datetime, unwanted: bool = False
+    guild_id: int,
+    protocol: str,
+    opener: int,
+    partner: int,
+    now: datetime,
+    unwanted: bool = False,
+    language: str = "en",
 ) -> Rupture:
     """A new rupture: the opener has invited the partner, and nothing else has happened yet. An
     `unwanted` one (the partner blocked the opener) is never recalled to the partner: it waits out
-    its time exactly as an invitation answered "not now" does."""
-    invited = Rupture(0, guild_id, None, protocol, Status.INVITED, Seat(opener), Seat(partner), now, now)
+    its time exactly as an invitation answered "not now" does. Its thread speaks `language`."""
+    invited = Rupture(
+        0, guild_id, None, protocol, Status.INVITED, Seat(opener), Seat(partner), now, now, language=language
+    )
     return schedule_next(replace(invited, invite_reminded=unwanted))
 
 

@@ -135,6 +135,7 @@ class Rupture:
     resolved_at: datetime | None = None
     checkins_sent: int = 0
     version: int = 0
+    language: str = "en"  # the one language of its thread, chosen when it opened (a tag of `bot.i18n.NAMES`)
 
     @property
     def position(self) -> Position:

@@ -26,6 +26,7 @@ from bot.app import Interaction, MendBot
 from bot.clock import to_timestamp
 from bot.components import FollowupAnswer, FollowupButton, FollowupWay
 from bot.events import Change
+from bot.i18n import _, speaking
 from bot.plan import Reply
 from bot.protocols import Role
 from bot.repair import invitation_ended, thread_gone
@@ -87,7 +88,7 @@ async def _own_question(interaction: Interaction, rupture_id: int, role: Role) -
     """The rupture, if the question about `role`'s commitment is this person's; otherwise say why not."""
     rupture = await interaction.client.db.rupture(rupture_id)
     if rupture is not None and interaction.guild_id not in (None, rupture.guild_id):
-        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))  # a button copied elsewhere
+        await executor.answer(interaction, Reply(_(refusals.NOT_IN_THIS_SERVER)))  # a button copied elsewhere
         return None
     if rupture is None or rupture.user_id(role) != interaction.user.id:
         owner = rupture.user_id(role) if rupture else None
@@ -158,11 +159,12 @@ class Checkins(commands.Cog):
         return outcomes
 
     async def _handle_safely(self, claim: Claim, waking: dict[int, Waking], cadence: Cadence, now: datetime) -> Handled:
-        """One item; whatever happens to it, the others go on."""
+        """One item, in its thread's language; whatever happens to it, the others go on."""
         rupture = claim.rupture
         try:
             async with self._sends:
-                return await self._handle(claim, waking, cadence, now)
+                with speaking(rupture.language):
+                    return await self._handle(claim, waking, cadence, now)
         except discord.NotFound as error:
             if is_code(error, ErrorCode.UNKNOWN_CHANNEL):
                 return Handled(claim, Outcome.GONE, thread_gone(rupture))
@@ -230,14 +232,17 @@ class Checkins(commands.Cog):
         return replace(rupture, prompt_message_id=message.id)
 
     async def _remind(self, rupture: Rupture, claim: Claim) -> None:
-        """The invitation's one reminder, by direct message to the invited person; if their direct
-        messages are closed there is none (the thread shows nothing either way)."""
+        """The invitation's one reminder, by direct message to the invited person, in their language
+        (the thread's, if Mend has not seen theirs); if their direct messages are closed there is none
+        (the thread shows nothing either way)."""
         assert rupture.second.user_id is not None
         dm = await self._dm(rupture.second.user_id)
         if claim.attempt > 1 and await self._sent_already(dm, claim, _is(claim.due, rupture)):
             return
         try:
-            await executor.post(dm, (posts.reminder(rupture),), nonce=_nonce(rupture.id, claim.due_at))
+            with speaking(await self.bot.db.locale_of(rupture.second.user_id) or rupture.language):
+                reminder = posts.reminder(rupture)
+            await executor.post(dm, (reminder,), nonce=_nonce(rupture.id, claim.due_at))
         except discord.Forbidden as error:
             if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):
                 raise
@@ -254,12 +259,14 @@ class Checkins(commands.Cog):
         return rupture
 
     async def _ask(self, rupture: Rupture, role: Role, user_id: int, claim: Claim) -> None:
-        """By direct message if they chose it when naming the commitment (and their DMs are open);
-        otherwise a neutral note in the thread. The answer itself always stays private."""
+        """By direct message, in their language, if they chose it when naming the commitment (and their
+        DMs are open); otherwise a neutral note in the thread. The answer itself always stays private."""
         nonce = _nonce(rupture.id, claim.due_at, role)
         if rupture.seat(role).followup_by_dm:
+            with speaking(await self.bot.db.locale_of(user_id) or rupture.language):
+                question = posts.followup_by_dm(rupture, role)
             try:
-                await executor.post(await self._dm(user_id), (posts.followup_by_dm(rupture, role),), nonce=nonce)
+                await executor.post(await self._dm(user_id), (question,), nonce=nonce)
                 return
             except discord.Forbidden as error:
                 if not is_code(error, ErrorCode.CANNOT_MESSAGE_USER):

@@ -39,6 +39,7 @@ from bot.components import (
     WriteButton,
     WriteForm,
 )
+from bot.i18n import _
 from bot.plan import Reply
 from bot.wording import common
 from cogs import checkins, history, privacy, repair, turns
@@ -82,16 +83,17 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
             await privacy.show_resources(interaction)
         case None:
             unknown = interaction.type is discord.InteractionType.modal_submit
-            await executor.answer(interaction, Reply(common.UNKNOWN_FORM if unknown else common.UNKNOWN_BUTTON))
+            await executor.answer(interaction, Reply(_(common.UNKNOWN_FORM if unknown else common.UNKNOWN_BUTTON)))
 
 
 async def guarded(interaction: Interaction, component: Component | None) -> None:
-    """Dispatch, so that any error still gets the person an answer.
+    """Dispatch, in the person's language, so that any error still gets them an answer.
 
     discord.py only logs exceptions raised inside dynamic items, which would leave the person
     looking at "This interaction failed".
     """
     interaction.client.track_current_task()
+    interaction.client.heard(interaction)
     metrics.interaction_started(interaction.id, type(component).__name__ if component else "unknown")
     try:
         await dispatch(interaction, component)
@@ -136,7 +138,8 @@ class Components(commands.Cog):
             form = components.parse(custom_id)
             await guarded(interaction, form if isinstance(form, WriteForm) else None)
         elif interaction.type is discord.InteractionType.component and not TEMPLATE.fullmatch(custom_id):
-            await executor.answer(interaction, Reply(common.UNKNOWN_BUTTON))
+            self.bot.heard(interaction)
+            await executor.answer(interaction, Reply(_(common.UNKNOWN_BUTTON)))
 
 
 async def setup(bot: MendBot) -> None:

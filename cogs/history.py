@@ -16,7 +16,9 @@ import discord
 from bot.app import Interaction
 from bot.components import Choice, ShareButton
 from bot.history import history, latest_thread, window_start
+from bot.i18n import _, speaking
 from bot.plan import Attachment, Button, Post, Reply
+from bot.protocols import translated
 from bot.wording import history as words
 from bot.wording import opening
 from bot.wording.common import problem
@@ -40,14 +42,14 @@ async def show(interaction: Interaction) -> None:
     past = await bot.db.past_repairs(guild.id, me, window_start(now, zone))
     present = history(past.ruptures, me, now, zone, left=past.left, earlier=past.earlier)
     if not present.entries:
-        await executor.answer(interaction, Reply(words.NOTHING_THIS_YEAR if past.earlier else words.NOTHING_YET))
+        await executor.answer(interaction, Reply(_(words.NOTHING_THIS_YEAR if past.earlier else words.NOTHING_YET)))
         return
     names, gone = await _names(guild, present.partners[:SHARE_BUTTONS])
     if gone:
         present = history(past.ruptures, me, now, zone, left=past.left | gone, earlier=past.earlier)
     chart = present.chart()
     png = await bot.painter.paint(words.picture(chart, zone.key))
-    protocols = {key: protocol.name for key, protocol in bot.protocols.items()}
+    protocols = {key: translated(protocol).name for key, protocol in bot.protocols.items()}
     share = [Button.to(ShareButton(p, Choice.YES), words.share_with(names[p])) for p in present.partners if p in names]
     reply = Reply(
         words.summary(present.summary()),
@@ -78,14 +80,15 @@ async def _names(guild: discord.Guild, people: list[int]) -> tuple[dict[int, str
 
 
 async def share(interaction: Interaction, button: ShareButton) -> None:
-    """Choose to share the picture with the other person; once both have, post it in their latest thread."""
+    """Choose to share the picture with the other person; once both have, post it in their latest thread
+    (in that thread's language)."""
     bot, guild_id, me, partner = interaction.client, interaction.guild_id, interaction.user.id, button.partner_id
     if guild_id is None:
-        await executor.answer(interaction, Reply(opening.ONLY_IN_A_SERVER))
+        await executor.answer(interaction, Reply(_(opening.ONLY_IN_A_SERVER)))
         return
     if button.choice is Choice.NO:
         await bot.db.withdraw_share(guild_id, me, partner)
-        await executor.Responder.of(interaction).update(content=words.NOT_SHARED, view=None)
+        await executor.Responder.of(interaction).update(content=_(words.NOT_SHARED), view=None)
         return
     now = bot.clock.now()
     zone = await bot.db.zone_of(me)
@@ -95,15 +98,17 @@ async def share(interaction: Interaction, button: ShareButton) -> None:
         await executor.answer(interaction, Reply(words.nothing_to_share(partner)))
         return
     if not await bot.db.choose_to_share(guild_id, me, partner, now, SHARE_CHOICE_LASTS):
-        undo = Button.to(ShareButton(partner, Choice.NO), words.DONT_SHARE)
+        undo = Button.to(ShareButton(partner, Choice.NO), _(words.DONT_SHARE))
         await executor.answer(interaction, Reply(words.share_waiting(partner), buttons=(undo,)))
         return
     await executor.defer(interaction)
     together = history(past.ruptures, me, now, zone, earlier=past.earlier)
     chart = together.chart()
-    png = await bot.painter.paint(words.picture(chart, zone.key, shared=True))
-    attachment = Attachment(PICTURE_FILE, png, words.alt_text(chart, zone.key, shared=True))
-    post = Post((words.shared_card(me, partner, together.summary()),), attachment=attachment)
+    with speaking(next(r.language for r in past.ruptures if r.thread_id == thread_id)):  # the thread's
+        picture, alt_text = words.picture(chart, zone.key, shared=True), words.alt_text(chart, zone.key, shared=True)
+        card = words.shared_card(me, partner, together.summary())
+    png = await bot.painter.paint(picture)
+    post = Post((card,), attachment=Attachment(PICTURE_FILE, png, alt_text))
     try:
         await executor.post(partial_thread(bot, thread_id, guild_id), (post,))
     except DISCORD_FAILURES as error:

@@ -13,7 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Interaction, MendBot
+from bot.i18n import _, number
 from bot.plan import Card, Field, Reply
+from bot.protocols import translated
 from bot.schedule import BadCadence, parse_cadence
 from bot.servers import DEFAULT_PROTOCOL, GuildSettings
 from bot.wording import opening
@@ -41,6 +43,7 @@ class MendSettings(commands.GroupCog, group_name="mend", group_description="Your
     async def _seen(self, interaction: Interaction) -> None:
         if interaction.guild_id is not None:
             await self.bot.db.note_member(interaction.guild_id, interaction.user.id, self.bot.clock.now())
+            await self.bot.remember_language(interaction)
 
     @app_commands.command(name="timezone", description="Your time zone, so check-ins respect your quiet hours")
     @app_commands.describe(zone="Your time zone, like Europe/London or America/New_York")
@@ -63,18 +66,18 @@ class MendSettings(commands.GroupCog, group_name="mend", group_description="Your
     async def quiet_hours(self, interaction: Interaction, start: str, end: str) -> None:
         begins, ends = parse_clock(start), parse_clock(end)
         if begins is None or ends is None:
-            await executor.answer(interaction, Reply(words.BAD_CLOCK))
+            await executor.answer(interaction, Reply(_(words.BAD_CLOCK)))
             return
         await self.bot.db.set_quiet_hours(interaction.user.id, begins, ends)
         await self._seen(interaction)
-        sentence = words.NO_QUIET_HOURS if begins == ends else words.quiet_hours_set(begins, ends)
+        sentence = _(words.NO_QUIET_HOURS) if begins == ends else words.quiet_hours_set(begins, ends)
         await executor.answer(interaction, Reply(sentence))
 
     @app_commands.command(name="block", description="Stop someone from inviting you to repairs (they aren't told)")
     @app_commands.describe(member="The person who should no longer be able to invite you")
     async def block(self, interaction: Interaction, member: discord.Member | discord.User) -> None:
         if member.id == interaction.user.id:
-            await executor.answer(interaction, Reply(words.NOT_YOURSELF))
+            await executor.answer(interaction, Reply(_(words.NOT_YOURSELF)))
             return
         await self.bot.db.add_block(interaction.user.id, member.id, self.bot.clock.now())
         await self._seen(interaction)
@@ -118,10 +121,10 @@ class ServerSetup(commands.GroupCog, group_name="mend-admin", group_description=
     ) -> None:
         guild = interaction.guild
         if guild is None:
-            await executor.answer(interaction, Reply(words.SET_UP_IN_A_SERVER))
+            await executor.answer(interaction, Reply(_(words.SET_UP_IN_A_SERVER)))
             return
         if not interaction.permissions.manage_guild:
-            await executor.answer(interaction, Reply(words.MANAGERS_ONLY))
+            await executor.answer(interaction, Reply(_(words.MANAGERS_ONLY)))
             return
         changes: dict[str, int | str | None] = {}
         if channel is not None:
@@ -137,7 +140,7 @@ class ServerSetup(commands.GroupCog, group_name="mend-admin", group_description=
             try:
                 parse_cadence(cadence)
             except BadCadence:
-                await executor.answer(interaction, Reply(words.BAD_CADENCE))
+                await executor.answer(interaction, Reply(_(words.BAD_CADENCE)))
                 return
             changes["checkin_days"] = ",".join(part.strip() for part in cadence.split(",") if part.strip())
         settings = await self.bot.db.change_guild_settings(
@@ -159,7 +162,7 @@ class ServerSetup(commands.GroupCog, group_name="mend-admin", group_description=
 async def show_settings(bot: MendBot, interaction: Interaction, *, managing: bool) -> None:
     """Answer with how Mend is set up in this server (see `describe`)."""
     if interaction.guild is None:
-        await executor.answer(interaction, Reply(words.SETTINGS_IN_A_SERVER))
+        await executor.answer(interaction, Reply(_(words.SETTINGS_IN_A_SERVER)))
         return
     settings = await bot.db.guild_settings(interaction.guild.id)
     await executor.answer(interaction, Reply(cards=(await describe(bot, interaction, settings, managing=managing),)))
@@ -172,14 +175,14 @@ async def describe(bot: MendBot, interaction: Interaction, settings: GuildSettin
     guild = interaction.guild
     assert guild is not None
     channel = guild.get_channel(settings.repair_channel_id) if settings.repair_channel_id else None
-    fields = [Field(words.THREADS_OPEN_IN, words.threads_open_in(channel.id if channel else None), inline=False)]
+    fields = [Field(_(words.THREADS_OPEN_IN), words.threads_open_in(channel.id if channel else None), inline=False)]
     if managing:
         protocol = bot.protocols.get(settings.default_protocol or DEFAULT_PROTOCOL)
-        days = [f"{d.total_seconds() / 86400:g}" for d in settings.cadence]
+        days = [number(d.total_seconds() / 86400) for d in settings.cadence]
         fields += [
-            Field(words.WHO_MAY_USE, words.who_may_use(settings.member_role_id)),
-            Field(words.OFFERED_FIRST, protocol.name if protocol else DEFAULT_PROTOCOL),
-            Field(words.CHECKINS, words.cadence(days)),
+            Field(_(words.WHO_MAY_USE), words.who_may_use(settings.member_role_id)),
+            Field(_(words.OFFERED_FIRST), translated(protocol).name if protocol else DEFAULT_PROTOCOL),
+            Field(_(words.CHECKINS), words.cadence(days)),
         ]
     if isinstance(channel, discord.TextChannel):
         if managing:
@@ -189,8 +192,8 @@ async def describe(bot: MendBot, interaction: Interaction, settings: GuildSettin
     changes = await bot.db.settings_changes(guild.id)
     if changes:
         lines = "\n".join(words.change_line(c.actor_id, c.field, c.changed_at) for c in changes)
-        fields.append(Field(words.LATEST_CHANGES, lines, inline=False))
-    return Card("", title=words.SETTINGS_TITLE, fields=tuple(fields))
+        fields.append(Field(_(words.LATEST_CHANGES), lines, inline=False))
+    return Card("", title=_(words.SETTINGS_TITLE), fields=tuple(fields))
 
 
 async def setup(bot: MendBot) -> None:

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.app import Interaction, MendBot
 from bot.components import Choice, EraseButton
+from bot.i18n import _, speaking
 from bot.people import ERASE_AFTER_LEAVING, erased_from
 from bot.plan import Attachment, Button, Card, Post, Reply, Style, Tone
 from bot.wording import privacy as words
@@ -36,14 +37,14 @@ async def show_resources(interaction: Interaction) -> None:
 async def erase(interaction: Interaction, button: EraseButton) -> None:
     """The confirmation for `/privacy delete`; only the person it was shown to can press it."""
     if interaction.user.id != button.user_id:
-        await executor.answer(interaction, Reply(words.NOT_YOUR_DATA))
+        await executor.answer(interaction, Reply(_(words.NOT_YOUR_DATA)))
         return
     if button.choice is Choice.NO:
-        await executor.Responder.of(interaction).update(content=words.KEPT, view=None)
+        await executor.Responder.of(interaction).update(content=_(words.KEPT), view=None)
         return
     await executor.defer(interaction)
     await erase_person(interaction.client, button.user_id)
-    await executor.Responder.of(interaction).update(content=words.ERASED, view=None)
+    await executor.Responder.of(interaction).update(content=_(words.ERASED), view=None)
 
 
 async def erase_person(bot: MendBot, user_id: int) -> None:
@@ -55,8 +56,10 @@ async def erase_person(bot: MendBot, user_id: int) -> None:
     for rupture in ended:
         assert rupture.thread_id is not None
         thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)
+        with speaking(rupture.language):
+            ended_here = Post((Card(_(words.REPAIR_ENDED), tone=Tone.MAIN),))
         try:
-            await executor.post(thread, (Post((Card(words.REPAIR_ENDED, tone=Tone.MAIN),)),))
+            await executor.post(thread, (ended_here,))
         except DISCORD_FAILURES as error:
             log.warning("Could not tell the thread of erased rupture %s: %s", rupture.id, error)
             continue
@@ -86,15 +89,15 @@ class PrivacyCommands(commands.GroupCog, group_name="privacy", group_description
     async def export(self, interaction: Interaction) -> None:
         rows = await self.bot.db.export(interaction.user.id)
         data = json.dumps({"user_id": str(interaction.user.id), **rows}, indent=2, default=str).encode()
-        await executor.answer(interaction, Reply(words.EXPORT, attachment=Attachment(EXPORT_FILE, data)))
+        await executor.answer(interaction, Reply(_(words.EXPORT), attachment=Attachment(EXPORT_FILE, data)))
 
     @app_commands.command(name="delete", description="Erase everything Mend holds about you (asks first)")
     async def delete(self, interaction: Interaction) -> None:
         choices = (
-            Button.to(EraseButton(interaction.user.id, Choice.YES), words.ERASE, Style.DANGER),
-            Button.to(EraseButton(interaction.user.id, Choice.NO), words.KEEP),
+            Button.to(EraseButton(interaction.user.id, Choice.YES), _(words.ERASE), Style.DANGER),
+            Button.to(EraseButton(interaction.user.id, Choice.NO), _(words.KEEP)),
         )
-        await executor.answer(interaction, Reply(words.CONFIRM_ERASE, buttons=choices))
+        await executor.answer(interaction, Reply(_(words.CONFIRM_ERASE), buttons=choices))
 
     async def check_memberships(self) -> int:
         """Notice who has left the servers Mend knows them in; erase those gone for thirty days."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import discord
 
-from bot.actions import Acknowledge, Action, Leave, Move, Pause, Say, Write, says_something
+from bot.actions import Acknowledge, Action, Leave, Move, Pause, Press, Say, Write, says_something
 from bot.app import Interaction
 from bot.components import (
     BreakUntilMorning,
@@ -27,11 +27,12 @@ from bot.components import (
     WriteForm,
 )
 from bot.events import Refusal
+from bot.i18n import _
 from bot.outbox import to_text
 from bot.plan import Button, Card, Reply, Style
 from bot.planner import Actor, plan_change, plan_refusal
 from bot.prompts import FEELING, writer_form
-from bot.protocols import Protocol
+from bot.protocols import Protocol, translated
 from bot.repair import BREAK_LENGTHS, can, decide
 from bot.retry import compare_and_set
 from bot.rupture import Rupture
@@ -69,11 +70,13 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         saved = await bot.db.save(decision, outgoing)
         if saved is None:
             return None
+        if not (isinstance(action, Press) and action.move is Move.NOT_SAFE):  # that answer is kept nowhere
+            await bot.remember_language(interaction)
         await executor.perform(interaction, plan, replace(decision, rupture=saved))
         return True
 
     if await compare_and_set(attempt) is None:
-        await executor.answer(interaction, Reply(words.SEVERAL_PRESSES, words=written))
+        await executor.answer(interaction, Reply(_(words.SEVERAL_PRESSES), words=written))
 
 
 def pressed_on(rupture: Rupture, action: Action, message: discord.Message | None) -> Rupture:
@@ -93,11 +96,11 @@ async def load(interaction: Interaction, rupture_id: int) -> tuple[Rupture, Prot
     bot = interaction.client
     rupture = await bot.db.rupture(rupture_id)
     if rupture is None or rupture.guild_id != interaction.guild_id:
-        await executor.answer(interaction, Reply(refusals.NOT_IN_THIS_SERVER))
+        await executor.answer(interaction, Reply(_(refusals.NOT_IN_THIS_SERVER)))
         return None
     protocol = bot.protocols.get(rupture.protocol)
     if protocol is None:
-        await executor.answer(interaction, Reply(refusals.PROTOCOL_GONE))
+        await executor.answer(interaction, Reply(_(refusals.PROTOCOL_GONE)))
         return None
     return rupture, protocol
 
@@ -121,9 +124,9 @@ async def ask_if_safe(interaction: Interaction, button: TurnButton) -> None:
     loaded = await permitted(interaction, button.rupture_id, button.action)
     if loaded is None:
         return
-    rupture, _ = loaded
+    rupture = loaded[0]
     answers = ((Move.READY, opening.READY_TO_START), (Move.NOT_SAFE, opening.NOT_SAFE))
-    buttons = tuple(Button.to(SafetyAnswer(rupture.id, button.at, move), label) for move, label in answers)
+    buttons = tuple(Button.to(SafetyAnswer(rupture.id, button.at, move), _(label)) for move, label in answers)
     await executor.answer(interaction, Reply(opening.safety_check(rupture.first.user_id), buttons=buttons))
 
 
@@ -136,16 +139,17 @@ async def show_invitation_details(interaction: Interaction, rupture_id: int) -> 
     if rupture.role_of(interaction.user.id) is None:
         await executor.answer(interaction, Reply(refusals.outsider(rupture.first.user_id, rupture.second.user_id)))
         return
-    roles = (protocol.first_label, protocol.second_label) if protocol.first_label else None
-    details = opening.invitation_details(rupture.first.user_id, protocol.description, roles)
-    await executor.answer(interaction, Reply(cards=(Card(details, title=protocol.name),)))
+    way = translated(protocol)
+    roles = (way.first_label, way.second_label) if way.first_label else None
+    details = opening.invitation_details(rupture.first.user_id, way.description, roles)
+    await executor.answer(interaction, Reply(cards=(Card(details, title=way.name),)))
 
 
 async def open_form(interaction: Interaction, button: WriteButton) -> None:
     """Open the form for the current writing turn, if it is this person's turn."""
     loaded = await permitted(interaction, button.rupture_id, Write("", button.at))
     if loaded is not None and not await executor.Responder.of(interaction).form(render.modal(writer_form(*loaded))):
-        await executor.answer(interaction, Reply(words.BUSY_FORM))
+        await executor.answer(interaction, Reply(_(words.BUSY_FORM)))
 
 
 async def submit(interaction: Interaction, form: WriteForm) -> None:
@@ -154,7 +158,7 @@ async def submit(interaction: Interaction, form: WriteForm) -> None:
     data = dict(interaction.data or {})
     text = render.text_of(data).strip()
     if not says_something(text):
-        await executor.answer(interaction, Reply(common.EMPTY_FORM))
+        await executor.answer(interaction, Reply(_(common.EMPTY_FORM)))
         return
     if render.choice_of(data, FEELING) == Feeling.FLOODED:
         await offer_break(interaction, form.rupture_id, flooded=text)
@@ -171,7 +175,7 @@ async def offer_break(
     loaded = await permitted(interaction, rupture_id, Pause(BREAK_LENGTHS[0]))
     if loaded is None:
         return
-    rupture, _ = loaded
+    rupture = loaded[0]
     bot = interaction.client
     now = bot.clock.now()
     waking = await bot.db.waking_of(interaction.user.id)
@@ -182,7 +186,7 @@ async def offer_break(
         Button.to(BreakUntilMorning(rupture.id), feeling_words.until_morning(morning)),
     )
     if flooded is not None:
-        settle = Card(feeling_words.SOOTHING, title=feeling_words.FLOODED_TITLE)
+        settle = Card(_(feeling_words.SOOTHING), title=_(feeling_words.FLOODED_TITLE))
         await executor.answer(interaction, Reply(cards=(settle,), buttons=lengths, words=flooded))
         return
     sentence = feeling_words.need_longer(rupture.thread_id) if longer else words.offer_break(rupture.thread_id)
@@ -194,19 +198,19 @@ async def show_phrases(interaction: Interaction, rupture_id: int) -> None:
     if await permitted(interaction, rupture_id, Say("")) is None:
         return
     buttons = tuple(
-        Button.to(SayPhrase(rupture_id, key), text, row=row)
-        for row, (_, group) in enumerate(phrases.GROUPS)
+        Button.to(SayPhrase(rupture_id, key), _(text), row=row)
+        for row, (_kind, group) in enumerate(phrases.GROUPS)
         for key, text in group
     )
-    kinds = "\n".join(f"**{kind}**" for kind, _ in phrases.GROUPS)
-    card = Card(f"{phrases.PALETTE}\n\n{kinds}", title=phrases.PALETTE_TITLE)
+    kinds = "\n".join(f"**{_(kind)}**" for kind, _group in phrases.GROUPS)
+    card = Card(f"{_(phrases.PALETTE)}\n\n{kinds}", title=_(phrases.PALETTE_TITLE))
     await executor.answer(interaction, Reply(cards=(card,), buttons=buttons))
 
 
 async def say(interaction: Interaction, button: SayPhrase) -> None:
     """Send one repair phrase to the other person (one from another version of Mend is refused)."""
     if phrases.phrase(button.phrase) is None:
-        await executor.answer(interaction, Reply(common.UNKNOWN_BUTTON))
+        await executor.answer(interaction, Reply(_(common.UNKNOWN_BUTTON)))
         return
     await act(interaction, button.rupture_id, button.action)
 
@@ -225,10 +229,10 @@ async def ask_to_leave(interaction: Interaction, rupture_id: int) -> None:
     role = None if loaded is None else loaded[0].role_of(interaction.user.id)
     if loaded is None or role is None:
         return
-    rupture, _ = loaded
+    rupture = loaded[0]
     choices = (
-        Button.to(LeaveButton(rupture.id, LeaveStep.CONFIRM), words.STEP_AWAY, Style.DANGER),
-        Button.to(LeaveButton(rupture.id, LeaveStep.STAY), words.STAY),
+        Button.to(LeaveButton(rupture.id, LeaveStep.CONFIRM), _(words.STEP_AWAY), Style.DANGER),
+        Button.to(LeaveButton(rupture.id, LeaveStep.STAY), _(words.STAY)),
     )
     sentence = words.confirm_leave(rupture.user_id(role.other), rupture.thread_id)
     await executor.answer(interaction, Reply(sentence, buttons=choices))
@@ -240,7 +244,7 @@ async def leave(interaction: Interaction, button: LeaveButton) -> None:
     elif button.step is LeaveStep.CONFIRM:
         await act(interaction, button.rupture_id, button.action)
     else:
-        await executor.Responder.of(interaction).replace_with(Reply(words.STAYING))
+        await executor.Responder.of(interaction).replace_with(Reply(_(words.STAYING)))
 
 
 def actor_of(interaction: Interaction) -> Actor:

@@ -94,6 +94,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("resolved_at", "resolved_at", MAYBE_MOMENT),
     Column("checkins_sent", "checkins_sent", swept=True),
     Column("version", "version", changes=False),
+    Column("language", "language", changes=False),
 )
 SELECT = ", ".join(column.name for column in COLUMNS)
 

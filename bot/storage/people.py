@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
@@ -23,8 +24,40 @@ _REMEMBER_MEMBER = (
 )
 
 
+_LOCALES_REMEMBERED = 10_000
+
+
 class People(Ruptures):
     """What Mend holds about a person, and how it is given to them or erased."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The locale this process last stored for recently seen people in each server: a hint that
+        # spares a write per interaction (the database stays what is true).
+        self._stored_locales: OrderedDict[tuple[int, int], str] = OrderedDict()
+
+    async def note_locale(self, guild_id: int, user_id: int, locale: str, now: datetime) -> None:
+        """Remember the language someone's Discord is set to (only its code), with the server they were
+        seen in, so what Mend holds about them is erased like the rest when they leave it."""
+        seen = (guild_id, user_id)
+        if self._stored_locales.get(seen) == locale:
+            self._stored_locales.move_to_end(seen)
+            return
+        async with self._sql.transaction() as work:
+            await work.run(
+                "INSERT INTO people (user_id, locale) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale",
+                (user_id, locale),
+            )
+            await work.run(_REMEMBER_MEMBER, (guild_id, user_id, to_timestamp(now)))
+        self._stored_locales[seen] = locale
+        if len(self._stored_locales) > _LOCALES_REMEMBERED:
+            self._stored_locales.popitem(last=False)
+
+    async def locale_of(self, user_id: int) -> str | None:
+        """The language someone's Discord was last seen set to (a code like es-ES), if Mend has seen it."""
+        row = await self._sql.one("SELECT locale FROM people WHERE user_id = ?", (user_id,))
+        return None if row is None else row["locale"]
 
     async def has_consented(self, user_id: int) -> bool:
         row = await self._sql.one("SELECT consented_at FROM people WHERE user_id = ?", (user_id,))
@@ -163,6 +196,8 @@ class People(Ruptures):
             ):
                 await work.run(statement, (user_id,))
             await work.run("DELETE FROM history_shares WHERE user_id = ? OR partner_id = ?", (user_id, user_id))
+        for seen in [seen for seen in self._stored_locales if seen[1] == user_id]:
+            del self._stored_locales[seen]
         await self._sql.scrub()
 
 

@@ -10,6 +10,7 @@ import discord
 
 from bot.servers import Readers
 from bot.wording.common import Problem
+from bot.wording.opening import PERMISSION_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +19,7 @@ log = logging.getLogger(__name__)
 DISCORD_FAILURES = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, TimeoutError)
 
 # What Mend needs where it opens threads, by the names Discord shows in channel settings.
-NEEDED_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "create_private_threads": "Create Private Threads",
-    "send_messages_in_threads": "Send Messages in Threads",
-    "embed_links": "Embed Links",
-    "read_message_history": "Read Message History",
-}
+NEEDED_PERMISSIONS = PERMISSION_NAMES
 
 
 def invite_url(application_id: int) -> str:
@@ -97,7 +92,7 @@ async def archive_quietly(client: discord.Client, thread_id: int) -> bool:
 
 
 def missing_permissions(channel: discord.TextChannel) -> list[str]:
-    """The permissions Mend needs in `channel` that it does not have, by their names in Discord."""
+    """The permissions Mend needs in `channel` that it does not have, by their (English) names in Discord."""
     granted = channel.permissions_for(channel.guild.me)
     return [name for attribute, name in NEEDED_PERMISSIONS.items() if not getattr(granted, attribute)]
 

@@ -22,6 +22,7 @@ import discord
 
 from bot.app import Interaction, MendBot
 from bot.events import Change
+from bot.i18n import _
 from bot.outbox import from_text, to_text
 from bot.plan import Edit, Plan, Post, Reply
 from bot.protocols import Role
@@ -289,7 +290,7 @@ async def _not_shown(
     if slowed_down(error):
         await bot.db.postpone(rupture.id, rupture.version, datetime.now(UTC) + _retry_after(error))
         retry_later(bot, _retry_after(error))
-        await responder.private(Reply(words.SHOWN_SOON))
+        await responder.private(Reply(_(words.SHOWN_SOON)))
         return
     if plan.undo is None:
         await _finish(bot, rupture, rupture.version, replace(plan, posts=()), [], done=own)
@@ -297,7 +298,7 @@ async def _not_shown(
     undo = plan.undo
     if is_code(error, ErrorCode.UNKNOWN_CHANNEL):
         await bot.db.mark_gone(rupture.id)
-        sentence = words.THREAD_DELETED
+        sentence = _(words.THREAD_DELETED)
     elif await bot.db.save(Change(rupture, undo.restore, keep_private=undo.keep_private)) is not None:
         sentence = words.undone(problem_of(error))
         if own is not None and undo.own is not None and responder.interaction.message is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.i18n import _
 from bot.plan import Attachment, Button, Card, Edit, Post, Style, Tone, word_cards
 from bot.prompts import Form
 from bot.wording.common import CONTINUED, YOUR_WORDS
@@ -113,7 +114,7 @@ def targets(message: discord.Message) -> set[str]:
 
 def given_back(words: str | None) -> list[discord.Embed]:
     """Words that could not be used, given back privately to the person who wrote them."""
-    return embeds(word_cards(words, CONTINUED, title=YOUR_WORDS)) if words else []
+    return embeds(word_cards(words, _(CONTINUED), title=_(YOUR_WORDS))) if words else []
 
 
 def modal(form: Form) -> discord.ui.Modal:

@@ -22,6 +22,7 @@ from tests.e2e.steps import (
     posted,
     press,
     repair_threads,
+    said,
     started_repair,
     sweep,
     walk,
@@ -240,7 +241,8 @@ async def test_help_is_for_where_someone_probably_is(world: World, mend: MendBot
         reply = await (await person.slash("resources", world.general)).reply()
         assert reply.ephemeral and line in reply.text, locale
         assert elsewhere not in reply.text, f"{locale}: no lines for a country they are probably not in"
-        assert reply.text.index("safer device") < reply.text.index("emergency number"), "police last"
+        watched, danger = (said(locale, field) for field in (privacy_words.WATCHED, privacy_words.IN_DANGER))
+        assert reply.text.index(watched) < reply.text.index(danger), "police last"
 
 
 async def test_a_commitment_is_followed_up_by_direct_message_only_for_who_chose_it(

@@ -219,8 +219,8 @@ class Person:
             member = guild.members[self.user.id]
             payload.update(
                 guild_id=str(guild.id),
-                guild={"id": str(guild.id), "locale": "en-US", "features": []},
-                guild_locale="en-US",
+                guild={"id": str(guild.id), "locale": guild.locale, "features": []},
+                guild_locale=guild.locale,
                 member=member.payload(permissions=guild.permissions_in(self.user.id, channel)),
                 app_permissions=str(guild.permissions_in(self.application.bot.id, channel)),
                 authorizing_integration_owners={"0": str(guild.id)},

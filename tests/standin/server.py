@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.standin.commands import problems as command_problems
 from tests.standin.files import upload_problems
 from tests.standin.gateway import Gateway, on_shard
 from tests.standin.limits import GlobalLimit, Tally, global_429, is_exempt
@@ -651,6 +652,10 @@ class StandIn:
 
     async def _put_commands(self, call: Call) -> web.StreamResponse:
         application = self._own_application(call)
+        problems = command_problems(call.body, self.spec.locales() if self.spec is not None else None)
+        if problems:
+            self.violations.extend(problems)
+            raise DiscordError(400, 50035, "Invalid Form Body: " + "; ".join(problems))
         guild_id = int(call.params["guild_id"]) if "guild_id" in call.params else None
         registered = []
         for definition in call.body:

@@ -59,6 +59,10 @@ class Spec:
         self._registry: Registry[Any] = Registry().with_resource(_URI, resource)
         self.validator_for = cache(self._validator_for)
 
+    def locales(self) -> set[str]:
+        """Discord's locales, the keys a localisation may have."""
+        return {choice["const"] for choice in self.document["components"]["schemas"]["AvailableLocalesEnum"]["oneOf"]}
+
     def has_operation(self, template: str, method: str) -> bool:
         return method.lower() in self.document["paths"].get(template, {})
 
