@@ -142,8 +142,11 @@ async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: Wor
 
 
 async def started_repair_with(world: World, opener: Person, partner: Person) -> Channel:
+    """The opener invites the partner, who is ready: the first step is on screen (so nothing about
+    the opening is still waiting to be shown)."""
     thread = await open_repair(world, opener, partner)
     await accept(world, partner, thread)
+    await posted(world, thread, "Step 1 of")
     return thread
 
 
