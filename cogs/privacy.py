@@ -48,11 +48,15 @@ async def erase(interaction: Interaction, button: EraseButton) -> None:
 
 
 async def erase_person(bot: MendBot, user_id: int) -> None:
-    """Erase everything about a person; their open repairs end with a neutral line in the thread."""
+    """Erase everything about a person; their open repairs end with a neutral line in the thread,
+    and a closed one whose thread was still to be told something is archived as it stands."""
     ruptures = await bot.db.ruptures_of(user_id)
     cadences = {guild: (await bot.db.guild_settings(guild)).cadence for guild in {r.guild_id for r in ruptures}}
-    await bot.db.erase(user_id, [erased_from(r, user_id, cadences[r.guild_id]) for r in ruptures])
+    dropped = await bot.db.erase(user_id, [erased_from(r, user_id, cadences[r.guild_id]) for r in ruptures])
     ended = [r for r in ruptures if r.status.is_open and r.thread_id is not None]
+    for rupture in ruptures:
+        if rupture.id in dropped and not rupture.status.is_open and rupture.thread_id is not None:
+            await archive_quietly(bot, rupture.thread_id)
     for rupture in ended:
         assert rupture.thread_id is not None
         thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)

@@ -180,14 +180,22 @@ class People(Ruptures):
             "history_shares_you_chose": [dict(row) for row in shares],
         }
 
-    async def erase(self, user_id: int, ruptures: Iterable[Rupture]) -> None:
+    async def erase(self, user_id: int, ruptures: Iterable[Rupture]) -> set[int]:
         """Erase a person: their settings, blocks, answers, choices to share a history (and others'
         choices to share with them), and (as `ruptures`, already anonymised by the domain) their
         place in every rupture; then scrub the WAL so no old copy lingers.
+
+        What those ruptures' threads were still to be told is dropped too, as it names the person:
+        the ids of the ruptures that had something waiting are returned, so their threads can be
+        closed instead.
         """
+        dropped: set[int] = set()
         async with self._sql.transaction() as work:
             for rupture in ruptures:
                 await self._overwrite(work, rupture, also=PAIR)
+                if await work.one("SELECT 1 FROM outbox WHERE rupture_id = ? LIMIT 1", (rupture.id,)) is not None:
+                    await work.run("DELETE FROM outbox WHERE rupture_id = ?", (rupture.id,))
+                    dropped.add(rupture.id)
             for statement in (
                 "UPDATE settings_audit SET actor_id = NULL WHERE actor_id = ?",
                 "DELETE FROM blocks WHERE blocker_id = ?",
@@ -199,6 +207,7 @@ class People(Ruptures):
         for seen in [seen for seen in self._stored_locales if seen[1] == user_id]:
             del self._stored_locales[seen]
         await self._sql.scrub()
+        return dropped
 
 
 async def _block_hash(work: Work, user_id: int) -> str:

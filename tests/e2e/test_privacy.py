@@ -13,7 +13,7 @@ from bot.storage import Where
 from bot.wording import privacy as privacy_words
 from bot.wording import turns
 from tests.e2e.steps import accept, open_repair, posted, press, started_repair, walk, write
-from tests.helpers import FakeClock, Harness, World
+from tests.helpers import FakeClock, Harness, World, eventually
 from tests.standin.actors import Person
 from tests.standin.world import Channel
 
@@ -89,6 +89,24 @@ async def test_delete_erases_every_trace_and_ends_open_repairs_neutrally(world: 
     assert _traces(harness.database, world.sam.id, "sam") == ["id as a 64-bit integer"], "Sam's data stays"
 
 
+async def test_an_erasure_archives_a_closed_thread_whose_tidy_up_was_still_waiting(world: World, mend: MendBot) -> None:
+    thread = await started_repair(world)
+    ask = await (await world.sam.slash("repair leave", thread)).reply()
+    assert ask.message is not None
+    world.standin.fail("PATCH", "/channels/{channel_id}", 503, channel_id=thread.id)
+    await (await world.sam.press(ask.message, turns.STEP_AWAY)).reply()
+    await eventually(lambda: _waiting(mend))
+    assert not thread.archived, "the archiving waits to be tried again"
+    erase = await (await world.alex.slash("privacy delete", world.general)).reply()
+    assert erase.message is not None
+    await (await world.alex.press(erase.message, privacy_words.ERASE)).reply()
+    await world.standin.until(lambda: thread.archived)
+
+
+async def _waiting(mend: MendBot) -> bool:
+    return await mend.db.next_unshown() is not None
+
+
 async def test_only_the_person_can_confirm_their_own_erasure(world: World, mend: MendBot) -> None:
     await started_repair(world)
     ask = await (await world.alex.slash("privacy delete", world.general)).reply()
@@ -142,11 +160,9 @@ async def test_a_block_outlives_the_blocked_person_erasing_their_data(world: Wor
 
 
 async def started_repair_with(world: World, opener: Person, partner: Person) -> Channel:
-    """The opener invites the partner, who is ready: the first step is on screen (so nothing about
-    the opening is still waiting to be shown)."""
+    """The opener invites the partner, who is ready (the first step may still be on its way)."""
     thread = await open_repair(world, opener, partner)
     await accept(world, partner, thread)
-    await posted(world, thread, "Step 1 of")
     return thread
 
 

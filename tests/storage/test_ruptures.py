@@ -6,10 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.events import Change
+from bot.people import erased_from
 from bot.protocols import Role
 from bot.repair import invitation
 from bot.rupture import Phase, Status
 from bot.storage import Database
+from bot.storage.ruptures import Outgoing
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -57,3 +59,18 @@ async def test_sealed_answers_live_only_until_unsealed(db: Database) -> None:
 async def test_ids_beyond_sqlite_integers_are_simply_not_found(db: Database) -> None:
     assert await db.rupture(2**64) is None
     assert await db.rupture(0) is None
+
+
+async def test_erasing_a_person_drops_what_their_threads_were_still_to_be_told(db: Database) -> None:
+    """A waiting post names both people (their mentions), so it goes with the erasure."""
+    waiting = await db.reserve_rupture(invitation(10, "quick", 1, 2, NOW))
+    assert waiting is not None and await db.reserve_rupture(invitation(10, "quick", 1, 3, NOW)) is not None
+    posted = await db.save(
+        Change(waiting, replace(waiting, status=Status.ACTIVE, phase=Phase.WRITE)),
+        Outgoing('{"posts":[],"edits":[],"archive":false,"to":"<@1>"}', words=False, not_before=NOW),
+    )
+    assert posted is not None and [w.rupture.id for w in await db.unshown(NOW)] == [waiting.id]
+    dropped = await db.erase(1, [erased_from(r, 1) for r in await db.ruptures_of(1)])
+    assert dropped == {waiting.id}, "only the rupture that had something waiting"
+    assert await db.unshown(NOW) == []
+    assert await db.erase(2, [erased_from(r, 2) for r in await db.ruptures_of(2)]) == set()
