@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -150,11 +151,14 @@ def choice_of(submission: dict[str, Any], custom_id: str) -> str | None:
     return None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a pair is one character by the time it is a str
+
+
 def text_of(submission: dict[str, Any]) -> str:
     """The text typed into a form's box, from the submission's raw data. A lone surrogate (which no
     real keyboard makes, and which neither SQLite nor Discord takes) becomes a replacement mark."""
     for component in submission.get("components", []):
         for field in component.get("components") or [component.get("component") or {}]:
             if field.get("custom_id") == "text":
-                return str(field.get("value") or "").encode("utf-8", "replace").decode("utf-8")
+                return _LONE_SURROGATE.sub("\ufffd", str(field.get("value") or ""))
     return ""

@@ -203,8 +203,12 @@ async def test_quiet_hours_of_two_people_in_different_zones(world: World, mend: 
     ("zone", "due", "woken"),
     [
         ("America/New_York", datetime(2026, 3, 8, 6, 30, tzinfo=UTC), datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+        # 01:30 comes twice the night the clocks go back: first in EDT, then in EST
+        ("America/New_York", datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 11, 1, 14, 0, tzinfo=UTC)),
         ("America/New_York", datetime(2026, 11, 1, 6, 30, tzinfo=UTC), datetime(2026, 11, 1, 14, 0, tzinfo=UTC)),
         ("Europe/London", datetime(2026, 3, 29, 2, 0, tzinfo=UTC), datetime(2026, 3, 29, 8, 0, tzinfo=UTC)),
+        ("Europe/London", datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 9, 0, tzinfo=UTC)),
+        ("Europe/London", datetime(2026, 10, 25, 1, 30, tzinfo=UTC), datetime(2026, 10, 25, 9, 0, tzinfo=UTC)),
         ("Europe/London", datetime(2026, 10, 25, 2, 0, tzinfo=UTC), datetime(2026, 10, 25, 9, 0, tzinfo=UTC)),
     ],
 )

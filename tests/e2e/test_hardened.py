@@ -72,6 +72,19 @@ async def test_any_text_is_posted_whole_with_nothing_pinged_or_refused_plainly(
     await button(world, thread, turns.REFLECT_BACK)
 
 
+async def test_a_lone_surrogate_in_a_private_answer_is_kept_as_a_replacement_mark(world: World, mend: MendBot) -> None:
+    """No keyboard makes one, but a broken client can send it: the answer is sealed and revealed
+    whole, with the mark where the broken character was."""
+    thread = await started_repair(world, "full")
+    for person in (world.alex, world.sam):
+        await press(world, person, thread, turns.AGREE)
+    await posted(world, thread, "Step 2 of")
+    await write(world, world.alex, thread, turns.WRITE_PRIVATELY, "Hurt \ud83d and tired.")
+    await write(world, world.sam, thread, turns.WRITE_PRIVATELY, "Lonely.")
+    revealed = await posted(world, thread, "Hurt \ufffd and tired.")
+    assert revealed.pings() == set()
+
+
 async def _two_servers(world: World, mend: MendBot) -> tuple[Channel, int, int]:
     """Alex and Sam's repair here, another repair in another server, and Robin moderating here.
 

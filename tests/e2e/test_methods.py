@@ -125,20 +125,58 @@ async def test_flooded_offers_a_break_and_gives_the_words_back_with_nothing_show
 
 
 @pytest.mark.parametrize(
-    ("now", "label", "ends"),
+    ("now", "quiet", "label", "ends"),
     [
         # 20:00 in New York the evening before the clocks go forward: 09:00 EDT is 13:00 UTC
-        (datetime(2026, 3, 8, 1, 0, tzinfo=UTC), "Until tomorrow morning", datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+        (
+            datetime(2026, 3, 8, 1, 0, tzinfo=UTC),
+            None,
+            "Until tomorrow morning",
+            datetime(2026, 3, 8, 13, 0, tzinfo=UTC),
+        ),
         # 20:00 the evening before they go back: 09:00 EST is 14:00 UTC
-        (datetime(2026, 11, 1, 0, 0, tzinfo=UTC), "Until tomorrow morning", datetime(2026, 11, 1, 14, 0, tzinfo=UTC)),
+        (
+            datetime(2026, 11, 1, 0, 0, tzinfo=UTC),
+            None,
+            "Until tomorrow morning",
+            datetime(2026, 11, 1, 14, 0, tzinfo=UTC),
+        ),
         # 03:00 in the night: this morning's 09:00
-        (datetime(2026, 11, 30, 8, 0, tzinfo=UTC), "Until this morning", datetime(2026, 11, 30, 14, 0, tzinfo=UTC)),
+        (
+            datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+            None,
+            "Until this morning",
+            datetime(2026, 11, 30, 14, 0, tzinfo=UTC),
+        ),
+        # their own quiet hours, 23:00 to 06:30: at 20:00, tomorrow's 06:30 EST is 11:30 UTC
+        (
+            datetime(2026, 11, 30, 1, 0, tzinfo=UTC),
+            ("23:00", "06:30"),
+            "Until tomorrow morning",
+            datetime(2026, 11, 30, 11, 30, tzinfo=UTC),
+        ),
+        # at 00:30, inside them: this morning's 06:30
+        (
+            datetime(2026, 11, 30, 5, 30, tzinfo=UTC),
+            ("23:00", "06:30"),
+            "Until this morning",
+            datetime(2026, 11, 30, 11, 30, tzinfo=UTC),
+        ),
     ],
 )
 async def test_a_break_until_morning_ends_when_their_quiet_hours_do(
-    world: World, mend: MendBot, clock: FakeClock, now: datetime, label: str, ends: datetime
+    world: World,
+    mend: MendBot,
+    clock: FakeClock,
+    now: datetime,
+    quiet: tuple[str, str] | None,
+    label: str,
+    ends: datetime,
 ) -> None:
     await (await world.sam.slash("mend timezone", world.general, zone="America/New_York")).reply()
+    if quiet is not None:
+        start, end = quiet
+        await (await world.sam.slash("mend quiet-hours", world.general, start=start, end=end)).reply()
     clock.set(now)
     thread = await started_repair(world)
     chooser = await press(world, world.sam, thread, turns.TAKE_A_BREAK)
