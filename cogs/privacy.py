@@ -19,6 +19,7 @@ from bot.components import Choice, EraseButton
 from bot.i18n import _, speaking
 from bot.people import ERASE_AFTER_LEAVING, erased_from
 from bot.plan import Attachment, Button, Card, Post, Reply, Style, Tone
+from bot.rupture import Rupture
 from bot.wording import privacy as words
 from cogs.ui import executor
 from cogs.ui.channels import DISCORD_FAILURES, ErrorCode, archive_quietly, is_code, partial_thread
@@ -53,22 +54,29 @@ async def erase_person(bot: MendBot, user_id: int) -> None:
     ruptures = await bot.db.ruptures_of(user_id)
     cadences = {guild: (await bot.db.guild_settings(guild)).cadence for guild in {r.guild_id for r in ruptures}}
     dropped = await bot.db.erase(user_id, [erased_from(r, user_id, cadences[r.guild_id]) for r in ruptures])
-    ended = [r for r in ruptures if r.status.is_open and r.thread_id is not None]
+    ended = 0
     for rupture in ruptures:
-        if rupture.id in dropped and not rupture.status.is_open and rupture.thread_id is not None:
-            await archive_quietly(bot, rupture.thread_id)
-    for rupture in ended:
-        assert rupture.thread_id is not None
-        thread = partial_thread(bot, rupture.thread_id, rupture.guild_id)
-        with speaking(rupture.language):
-            ended_here = Post((Card(_(words.REPAIR_ENDED), tone=Tone.MAIN),))
-        try:
-            await executor.post(thread, (ended_here,))
-        except DISCORD_FAILURES as error:
-            log.warning("Could not tell the thread of erased rupture %s: %s", rupture.id, error)
+        if rupture.thread_id is None:
             continue
-        await archive_quietly(bot, rupture.thread_id)
-    log.info("Erased a person's data (%d open repair(s) ended)", len(ended))
+        if rupture.status.is_open:
+            await _end_in_thread(bot, rupture, rupture.thread_id)
+            ended += 1
+        elif rupture.id in dropped:
+            await archive_quietly(bot, rupture.thread_id)
+    log.info("Erased a person's data (%d open repair(s) ended)", ended)
+
+
+async def _end_in_thread(bot: MendBot, rupture: Rupture, thread_id: int) -> None:
+    """Say in an erased person's open repair that it has ended, in neutral words, and archive it."""
+    thread = partial_thread(bot, thread_id, rupture.guild_id)
+    with speaking(rupture.language):
+        ended_here = Post((Card(_(words.REPAIR_ENDED), tone=Tone.MAIN),))
+    try:
+        await executor.post(thread, (ended_here,))
+    except DISCORD_FAILURES as error:
+        log.warning("Could not tell the thread of erased rupture %s: %s", rupture.id, error)
+        return
+    await archive_quietly(bot, thread_id)
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -193,8 +193,7 @@ class People(Ruptures):
         async with self._sql.transaction() as work:
             for rupture in ruptures:
                 await self._overwrite(work, rupture, also=PAIR)
-                if await work.one("SELECT 1 FROM outbox WHERE rupture_id = ? LIMIT 1", (rupture.id,)) is not None:
-                    await work.run("DELETE FROM outbox WHERE rupture_id = ?", (rupture.id,))
+                if await work.run("DELETE FROM outbox WHERE rupture_id = ?", (rupture.id,)):
                     dropped.add(rupture.id)
             for statement in (
                 "UPDATE settings_audit SET actor_id = NULL WHERE actor_id = ?",
