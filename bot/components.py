@@ -301,15 +301,18 @@ class ConsentButton:
 @dataclass(frozen=True)
 class SafetyAnswer:
     """The invited person's private answer to "do you ever feel afraid or pressured?": `READY` for
-    no (the repair starts), `NOT_SAFE` for yes."""
+    no (the repair starts), `NOT_SAFE` for yes. It names the invitation's message, whose buttons
+    the answer retires (Mend may not have noted that message yet when a quick answer comes)."""
 
     rupture_id: int
     at: Position
     move: Move
+    invitation_id: int | None = None
 
     @property
     def custom_id(self) -> str:
-        return f"mend:safe:{self.rupture_id}:{_at(self.at)}:{self.move.value}"
+        invitation = f":{self.invitation_id}" if self.invitation_id is not None else ""
+        return f"mend:safe:{self.rupture_id}:{_at(self.at)}:{self.move.value}{invitation}"
 
     @property
     def action(self) -> Press:
@@ -445,8 +448,8 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
         lambda m: ConsentButton(int(m["who"]), m["protocol"], StartChoice(m["what"]), m["language"] or ""),
     ),
     "safe": (
-        re.compile(rf"mend:safe:(?P<rid>{_ID}):{_AT}:(?P<what>ready|unsafe)", re.ASCII),
-        lambda m: SafetyAnswer(int(m["rid"]), _position(m), Move(m["what"])),
+        re.compile(rf"mend:safe:(?P<rid>{_ID}):{_AT}:(?P<what>ready|unsafe)(?::(?P<on>{_ID}))?", re.ASCII),
+        lambda m: SafetyAnswer(int(m["rid"]), _position(m), Move(m["what"]), int(m["on"]) if m["on"] else None),
     ),
     "about": (re.compile(rf"mend:about:(?P<rid>{_ID})", re.ASCII), lambda m: InvitationDetails(int(m["rid"]))),
     "erase": (

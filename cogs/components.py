@@ -51,7 +51,9 @@ async def dispatch(interaction: Interaction, component: Component | None) -> Non
     match component:
         case TurnButton(move=Move.READY):
             await turns.ask_if_safe(interaction, component)
-        case TurnButton() | SafetyAnswer() | AcknowledgeButton() | TakeBreak() | EndBreak() | CheckinButton():
+        case SafetyAnswer():
+            await turns.act(interaction, component.rupture_id, component.action, on=component.invitation_id)
+        case TurnButton() | AcknowledgeButton() | TakeBreak() | EndBreak() | CheckinButton():
             await turns.act(interaction, component.rupture_id, component.action)
         case PhrasePalette():
             await turns.show_phrases(interaction, component.rupture_id)

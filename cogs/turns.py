@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import discord
-
 from bot.actions import Acknowledge, Action, Leave, Move, Pause, Press, Say, Write, says_something
 from bot.app import Interaction
 from bot.components import (
@@ -44,10 +42,11 @@ from bot.wording import turns as words
 from cogs.ui import executor, render
 
 
-async def act(interaction: Interaction, rupture_id: int, action: Action) -> None:
+async def act(interaction: Interaction, rupture_id: int, action: Action, *, on: int | None = None) -> None:
     """Decide, save with compare-and-set, then show it; every outcome answers the person.
 
-    The change is committed, with what the thread is to be told of it, before anyone is told.
+    The change is committed, with what the thread is to be told of it, before anyone is told. `on`
+    is the thread message the action was taken on, when the person answered privately.
     """
     bot = interaction.client
     written = action.text if isinstance(action, Write) else None
@@ -57,7 +56,7 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         if loaded is None:
             return True
         rupture, protocol = loaded
-        rupture = pressed_on(rupture, action, interaction.message)
+        rupture = pressed_on(rupture, action, on if on is not None else shown_message(interaction))
         context = await bot.db.context_for(rupture, bot.clock.now())
         decision = decide(rupture, protocol, interaction.user.id, action, context)
         if isinstance(decision, Refusal):
@@ -79,16 +78,22 @@ async def act(interaction: Interaction, rupture_id: int, action: Action) -> None
         await executor.answer(interaction, Reply(_(words.SEVERAL_PRESSES), words=written))
 
 
-def pressed_on(rupture: Rupture, action: Action, message: discord.Message | None) -> Rupture:
-    """The rupture, knowing that the message pressed on carries what was pressed: a button for where
-    the repair stands is on its current prompt, an acknowledgement is on the commitment. (The ids
-    Mend noted when it posted them may not be saved yet when a quick press arrives.)"""
+def pressed_on(rupture: Rupture, action: Action, message_id: int | None) -> Rupture:
+    """The rupture, knowing that the thread message pressed on carries what was pressed: a button for
+    where the repair stands is on its current prompt, an acknowledgement is on the commitment. (The
+    ids Mend noted when it posted them may not be saved yet when a quick press arrives.)"""
     at = getattr(action, "at", None)
-    if message is None or message.flags.ephemeral or at is None or at != rupture.position:
+    if message_id is None or at is None or at != rupture.position:
         return rupture
     if isinstance(action, Acknowledge):
-        return rupture.with_seat(action.whose, replace(rupture.seat(action.whose), commitment_message_id=message.id))
-    return replace(rupture, prompt_message_id=message.id)
+        return rupture.with_seat(action.whose, replace(rupture.seat(action.whose), commitment_message_id=message_id))
+    return replace(rupture, prompt_message_id=message_id)
+
+
+def shown_message(interaction: Interaction) -> int | None:
+    """The id of the message an interaction came from, if everyone sees it (not a private one)."""
+    message = interaction.message
+    return None if message is None or message.flags.ephemeral else message.id
 
 
 async def load(interaction: Interaction, rupture_id: int) -> tuple[Rupture, Protocol] | None:
@@ -126,7 +131,10 @@ async def ask_if_safe(interaction: Interaction, button: TurnButton) -> None:
         return
     rupture = loaded[0]
     answers = ((Move.READY, opening.READY_TO_START), (Move.NOT_SAFE, opening.NOT_SAFE))
-    buttons = tuple(Button.to(SafetyAnswer(rupture.id, button.at, move), _(label)) for move, label in answers)
+    invitation = shown_message(interaction)
+    buttons = tuple(
+        Button.to(SafetyAnswer(rupture.id, button.at, move, invitation), _(label)) for move, label in answers
+    )
     await executor.answer(interaction, Reply(opening.safety_check(rupture.first.user_id), buttons=buttons))
 
 

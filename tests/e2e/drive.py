@@ -51,13 +51,19 @@ class Couple:
         while self.thread is None:
             self.thread = await self._open()
         while not self.complete:
+            seen = self._seen()
             if not await self._next_step():
-                await self._changed()
+                await self._changed(seen)
 
     @property
     def complete(self) -> bool:
         assert self.thread is not None
         return self.thread.archived and any(turns.COMPLETE in m.text for m in self._messages())
+
+    def steps_on_screen(self) -> list[str]:
+        """The buttons that would move the repair on, still on the thread (none once it is complete:
+        a step that is over has its buttons taken away)."""
+        return [label for m in self._messages() for b in m.buttons() if (label := str(b.get("label"))) in NEXT]
 
     def transcript(self) -> str:
         return "\n".join(message.text for message in self._messages())
@@ -119,16 +125,16 @@ class Couple:
         except (TimeoutError, ActionError):
             return False
 
-    async def _changed(self) -> None:
-        """Wait a moment for the thread to change (Mend is working, or restarting)."""
+    def _seen(self) -> list[object]:
+        """What the thread shows now, enough to tell whether it has changed since."""
+        return [(m.id, m.text, repr(m.buttons())) for m in self._messages()]
+
+    async def _changed(self, seen: list[object]) -> None:
+        """Wait a moment for the thread to change from what was `seen` before the last tries (Mend is
+        working, or restarting)."""
         assert self.thread is not None
-        count, edited = len(self._messages()), [m.edited_at for m in self._messages()]
         with contextlib.suppress(AssertionError):
-            await self.world.standin.until(
-                lambda: len(self._messages()) != count or [m.edited_at for m in self._messages()] != edited,
-                timeout=PATIENCE,
-                channel=self.thread,
-            )
+            await self.world.standin.until(lambda: self._seen() != seen, timeout=PATIENCE, channel=self.thread)
 
 
 def _offers(message: Message, label: str) -> bool:

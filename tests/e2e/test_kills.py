@@ -33,6 +33,7 @@ class Run:
     finished: bool
     lost: list[str]
     doubled: list[str]
+    left_live: list[str]
     tracebacks: int
     violations: list[str]
     logs: str = ""
@@ -70,6 +71,7 @@ async def _run(folder: Path, protocol: str, kill_at: int | None, database: Where
             finished=finished,
             lost=[text for text in couple.written if text not in transcript],
             doubled=[text for text in couple.written if transcript.count(text) > 1],
+            left_live=couple.steps_on_screen() if finished else [],
             tracebacks=sum(w.text.count("Traceback") for w in watchers[1:] or watchers),
             logs="".join(w.text for w in watchers),
             violations=list(standin.violations),
@@ -100,7 +102,7 @@ async def test_killed_at_every_request_a_whole_repair_still_completes(
 
     (tmp_path / "count").mkdir()
     counted = await run(tmp_path / "count", kill_at=None)
-    assert counted.finished and not counted.lost and not counted.doubled, counted
+    assert counted.finished and not counted.lost and not counted.doubled and not counted.left_live, counted
     slots = asyncio.Semaphore(RUNS_AT_ONCE)
 
     async def killed_at(point: int) -> tuple[int, Run]:
@@ -113,14 +115,17 @@ async def test_killed_at_every_request_a_whole_repair_still_completes(
     stuck = [point for point, run in runs.items() if not run.finished]
     lost = {point: run.lost for point, run in runs.items() if run.lost}
     doubled = {point: run.doubled for point, run in runs.items() if run.doubled}
+    left_live = {point: run.left_live for point, run in runs.items() if run.left_live}
     tracebacks = {point: run.tracebacks for point, run in runs.items() if run.tracebacks}
     with capsys.disabled():
         print(
             f"\n{protocol} on {on}: killed at each of {len(runs)} requests; stuck {len(stuck)}, lost words in "
-            f"{len(lost)}, doubled in {len(doubled)}, runs with tracebacks after the restart {len(tracebacks)}"
+            f"{len(lost)}, doubled in {len(doubled)}, buttons left on a complete repair in {len(left_live)}, "
+            f"runs with tracebacks after the restart {len(tracebacks)}"
         )
     assert stuck == [], "\n\n".join(runs[point].logs[-4000:] for point in stuck)
     assert lost == {}
     assert doubled == {}
+    assert left_live == {}, "a complete repair's thread has no button left to press"
     assert tracebacks == {}, "an expected condition (a restart, a dropped connection) logs one line, not a traceback"
     assert all(not run.violations for run in runs.values())

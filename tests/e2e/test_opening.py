@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app import MendBot
 from bot.wording import opening, refusals, turns
-from tests.e2e.steps import open_repair, repair_threads
+from tests.e2e.steps import accept, open_repair, posted, repair_threads, start
 from tests.helpers import World
 from tests.standin.actors import Person
 from tests.standin.world import Permission
@@ -103,3 +103,20 @@ async def test_the_protocol_option_autocompletes_the_installed_protocols(world: 
     assert names == ["Full repair", "Parent–child repair", "Quick repair"]
     only = await world.alex.autocomplete("repair start", world.general, "protocol", protocol="par")
     assert [c["value"] for c in only.data["choices"]] == ["parent-child"]
+
+
+async def test_an_invitation_answered_before_mend_heard_it_was_posted_still_loses_its_buttons(
+    world: World, mend: MendBot
+) -> None:
+    """A quick "I'm ready" can come before Discord's answer to posting the invitation reaches Mend
+    (seen under load): the invitation's buttons are still retired once the repair has begun."""
+    held = world.standin.hold("POST", "/channels/{channel_id}/messages", after_handling=True)
+    await start(world, world.alex, world.sam)
+    await held.arrived.wait()  # the invitation is in the thread; Mend has not heard back yet
+    thread = repair_threads(world)[-1]
+    await accept(world, world.sam, thread)
+    steps = mend.protocols["quick"].steps
+    await posted(world, thread, turns.step_heading(1, len(steps), steps[0].title))
+    held.release.set()
+    invitation = world.standin.messages(thread)[0]
+    await world.standin.until(lambda: not any(b.get("label") == turns.READY for b in invitation.buttons()))

@@ -55,6 +55,7 @@ EVERY_KIND: list[Component] = [
     *(FollowupButton(7, role, answer) for role in Role for answer in FollowupAnswer),
     *(ConsentButton(123456789012345678, "parent-child", choice) for choice in StartChoice),
     *(SafetyAnswer(7, AT, move) for move in (Move.READY, Move.NOT_SAFE)),
+    SafetyAnswer(7, AT, Move.READY, 1576849394106368012),
     InvitationDetails(7),
     *(FollowupWay(7, role, by_dm) for role in Role for by_dm in (True, False)),
     EraseButton(123456789012345678, Choice.NO),
