@@ -73,6 +73,11 @@ def _at(position: Position) -> str:
     return f"{position.step}:{position.phase.value}:{position.round}"
 
 
+def _message_id(digits: str | None) -> int | None:
+    """A Discord message id from a `custom_id`, if there is one that could be (ids fit 63 bits)."""
+    return int(digits) if digits and int(digits) < 2**63 else None
+
+
 def _position(match: re.Match[str]) -> Position:
     return Position(int(match["step"]), Phase(match["phase"]), int(match["round"]))
 
@@ -449,7 +454,7 @@ _READERS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], Component]]
     ),
     "safe": (
         re.compile(rf"mend:safe:(?P<rid>{_ID}):{_AT}:(?P<what>ready|unsafe)(?::(?P<on>{_ID}))?", re.ASCII),
-        lambda m: SafetyAnswer(int(m["rid"]), _position(m), Move(m["what"]), int(m["on"]) if m["on"] else None),
+        lambda m: SafetyAnswer(int(m["rid"]), _position(m), Move(m["what"]), _message_id(m["on"])),
     ),
     "about": (re.compile(rf"mend:about:(?P<rid>{_ID})", re.ASCII), lambda m: InvitationDetails(int(m["rid"]))),
     "erase": (

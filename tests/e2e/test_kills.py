@@ -126,6 +126,6 @@ async def test_killed_at_every_request_a_whole_repair_still_completes(
     assert stuck == [], "\n\n".join(runs[point].logs[-4000:] for point in stuck)
     assert lost == {}
     assert doubled == {}
-    assert left_live == {}, "a complete repair's thread has no button left to press"
+    assert left_live == {}, "a complete repair's thread has no button left that would move it on"
     assert tracebacks == {}, "an expected condition (a restart, a dropped connection) logs one line, not a traceback"
     assert all(not run.violations for run in runs.values())

@@ -92,6 +92,11 @@ def test_only_well_formed_ids_with_ascii_digits_are_read(forged: str) -> None:
     assert components.parse(forged) is None
 
 
+def test_a_message_id_past_63_bits_in_a_safety_answer_is_no_message() -> None:
+    answer = SafetyAnswer(7, AT, Move.READY)
+    assert components.parse(f"{answer.custom_id}:9999999999999999999") == answer
+
+
 @given(st.text(max_size=100))
 def test_any_text_is_either_a_component_or_nothing(text: str) -> None:
     parsed = components.parse(text)
